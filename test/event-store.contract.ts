@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { canonical, sha256 } from '../src/core/event-store/chain';
+import { EventStore, EventToAppend, GENESIS_HASH, RecordedEvent } from '../src/core/event-store/event-store';
+import { IdempotencyConflict, RevisionConflict } from '../src/core/errors';
+
+/** What an adapter's spec hands the contract: a fresh, empty store, and a way to open it again. */
+export interface StoreUnderTest {
+  store: EventStore;
+  /** Closes the store and opens the same log again (for durability), when the adapter can. */
+  reopen?: () => Promise<EventStore>;
+}
+
+const event = (n: number, body: Record<string, unknown> = {}): EventToAppend => ({
+  id: randomUUID(),
+  type: 'Noted',
+  body: { n, ...body },
+});
+
+/** The one contract every EventStore adapter passes. */
+export function eventStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: EventStore;
+    let stream: string;
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+      stream = `s-${randomUUID()}`;
+    });
+    afterEach(() => store.close());
+
+    it('appends at revisions 0.. with strictly increasing positions and a hash chain', async () => {
+      const before = await store.headPosition();
+      const result = await store.appendToStream(stream, [event(1), event(2), event(3)]);
+      expect(result.events.map((e) => e.revision)).toEqual([0, 1, 2]);
+      expect(result.revision).toBe(2);
+      const positions = result.events.map((e) => e.position);
+      expect(positions[0]).toBeGreaterThan(before);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      expect(new Set(positions).size).toBe(3);
+      expect(result.events[0].prevHash).toBe(GENESIS_HASH);
+      for (const [i, e] of result.events.entries()) {
+        expect(e.existing).toBe(false);
+        expect(e.hash).toBe(sha256(e.json));
+        expect(e.json).toBe(canonical(e.event));
+        expect(e.event).not.toHaveProperty('hash');
+        expect(e.event).not.toHaveProperty('position');
+        if (i > 0) expect(e.prevHash).toBe(result.events[i - 1].hash);
+      }
+      const next = await store.appendToStream(stream, [event(4)]);
+      expect(next.events[0].prevHash).toBe(result.events[2].hash);
+      expect(next.events[0].position).toBeGreaterThan(positions[2]);
+    });
+
+    it('keeps positions increasing across streams and chains each stream on its own', async () => {
+      const other = `${stream}-other`;
+      const a = await store.appendToStream(stream, [event(1)]);
+      const b = await store.appendToStream(other, [event(2)]);
+      const c = await store.appendToStream(stream, [event(3)]);
+      expect(b.events[0].position).toBeGreaterThan(a.events[0].position);
+      expect(c.events[0].position).toBeGreaterThan(b.events[0].position);
+      expect(b.events[0].prevHash).toBe(GENESIS_HASH);
+      expect(c.events[0].prevHash).toBe(a.events[0].hash);
+      expect(c.events[0].revision).toBe(1);
+    });
+
+    it('refuses an append at another revision than the expected one, storing nothing', async () => {
+      await expect(store.appendToStream(stream, [event(1)], { expectedRevision: 0 })).rejects.toBeInstanceOf(RevisionConflict);
+      await store.appendToStream(stream, [event(1)], { expectedRevision: -1 });
+      await expect(store.appendToStream(stream, [event(2), event(3)], { expectedRevision: -1 })).rejects.toBeInstanceOf(RevisionConflict);
+      expect(await store.readStream(stream)).toHaveLength(1);
+      const ok = await store.appendToStream(stream, [event(2)], { expectedRevision: 0 });
+      expect(ok.revision).toBe(1);
+    });
+
+    it('answers the same id and body with the first answer, writing nothing', async () => {
+      const e = event(1);
+      const first = await store.appendToStream(stream, [e]);
+      const again = await store.appendToStream(stream, [{ ...e, body: { ...e.body } }], { expectedRevision: 7 });
+      expect(again.written).toBe(false);
+      expect(again.events[0].existing).toBe(true);
+      const { existing: _a, ...firstAnswer } = first.events[0];
+      const { existing: _b, ...againAnswer } = again.events[0];
+      expect(againAnswer).toEqual(firstAnswer);
+      expect(again.revision).toBe(0);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('refuses the same id with another body, and a batch naming one id twice', async () => {
+      const e = event(1);
+      await store.appendToStream(stream, [e]);
+      await expect(store.appendToStream(stream, [{ ...e, body: { n: 2 } }])).rejects.toBeInstanceOf(IdempotencyConflict);
+      await expect(store.appendToStream(`${stream}-x`, [e])).rejects.toBeInstanceOf(IdempotencyConflict);
+      const twice = event(5);
+      await expect(store.appendToStream(stream, [twice, { ...twice, body: { n: 6 } }])).rejects.toBeInstanceOf(IdempotencyConflict);
+      expect(await store.readEvent(twice.id)).toBeNull();
+    });
+
+    it('stores a batch whole or not at all', async () => {
+      const stored = event(1);
+      await store.appendToStream(stream, [stored]);
+      const fresh = event(2);
+      await expect(store.appendToStream(stream, [fresh, { ...stored, body: { n: 99 } }])).rejects.toBeInstanceOf(IdempotencyConflict);
+      expect(await store.readEvent(fresh.id)).toBeNull();
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('appends the new events of a batch that mixes stored and new ones', async () => {
+      const a = event(1);
+      await store.appendToStream(stream, [a]);
+      const b = event(2);
+      const result = await store.appendToStream(stream, [a, b], { expectedRevision: 0 });
+      expect(result.events.map((e) => [e.id, e.existing, e.revision])).toEqual([[a.id, true, 0], [b.id, false, 1]]);
+      expect(result.written).toBe(true);
+      expect(result.revision).toBe(1);
+    });
+
+    it('reads a stream by revision and the log by position, in pages', async () => {
+      const start = await store.headPosition();
+      await store.appendToStream(stream, [event(1), event(2), event(3), event(4)]);
+      expect((await store.readStream(stream, { after: 1 })).map((e) => e.revision)).toEqual([2, 3]);
+      expect((await store.readStream(stream, { after: -1, limit: 2 })).map((e) => e.revision)).toEqual([0, 1]);
+      const all = await store.readAll({ after: start });
+      expect(all.map((e) => e.event.n)).toEqual([1, 2, 3, 4]);
+      const page = await store.readAll({ after: all[0].position, upTo: all[2].position });
+      expect(page.map((e) => e.event.n)).toEqual([2, 3]);
+      expect(await store.headPosition()).toBe(all[3].position);
+      expect(await store.readStream('no-such-stream')).toEqual([]);
+    });
+
+    it('reads one event by id, and every stream head', async () => {
+      const result = await store.appendToStream(stream, [event(1), event(2)]);
+      const read = (await store.readEvent(result.events[1].id)) as RecordedEvent;
+      expect(read.hash).toBe(result.events[1].hash);
+      expect(read.json).toBe(result.events[1].json);
+      expect(read.commit).toBe(result.events[0].commit);
+      expect(await store.readEvent(randomUUID())).toBeNull();
+      const head = await store.streamHead(stream);
+      expect(head).toEqual({ stream, revision: 1, hash: result.events[1].hash, position: result.events[1].position });
+      expect((await store.streams()).find((s) => s.stream === stream)).toEqual(head);
+      expect(await store.streamHead('no-such-stream')).toBeNull();
+    });
+
+    it('delivers a subscription the past, then each commit once, in order, grouped by append', async () => {
+      const start = await store.headPosition();
+      await store.appendToStream(stream, [event(1), event(2)]);
+      await store.appendToStream(stream, [event(3)]);
+      const commits: number[][] = [];
+      const sub = store.subscribe(start, (events) => commits.push(events.map((e) => e.event.n as number)));
+      await store.appendToStream(`${stream}-2`, [event(4), event(5)]);
+      await store.appendToStream(stream, [event(6)]);
+      await waitFor(() => commits.flat().length >= 6);
+      expect(commits).toEqual([[1, 2], [3], [4, 5], [6]]);
+      sub.close();
+      await store.appendToStream(stream, [event(7)]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(commits.flat()).not.toContain(7);
+    });
+
+    it('subscribes from the middle of the log', async () => {
+      const first = await store.appendToStream(stream, [event(1)]);
+      await store.appendToStream(stream, [event(2)]);
+      const seen: number[] = [];
+      const sub = store.subscribe(first.position, (events) => seen.push(...events.map((e) => e.event.n as number)));
+      await waitFor(() => seen.length >= 1);
+      expect(seen).toEqual([2]);
+      sub.close();
+    });
+
+    it('keeps every acknowledged event and its chain across a reopen', async () => {
+      if (!subject.reopen) return;
+      const result = await store.appendToStream(stream, [event(1), event(2)]);
+      store = await subject.reopen();
+      const read = await store.readStream(stream);
+      expect(read.map((e) => [e.id, e.hash, e.position])).toEqual(result.events.map((e) => [e.id, e.hash, e.position]));
+      const next = await store.appendToStream(stream, [event(3)], { expectedRevision: 1 });
+      expect(next.events[0].prevHash).toBe(result.events[1].hash);
+    });
+  });
+}
+
+async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
