@@ -27,8 +27,8 @@ export class RevisionConflict extends Error {
 }
 
 export class IdempotencyConflict extends Error {
-  constructor(readonly eventId: string) {
-    super(`Event ${eventId} was already stored with a different body`);
+  constructor(readonly eventId: string, message = `Event ${eventId} was already stored with a different body`) {
+    super(message);
   }
 }
 

@@ -1,0 +1,37 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { InvalidInput } from '../core/errors';
+import { errorBody, ErrorBodyFilter } from './error-body.filter';
+import { fieldErrors } from './validation';
+
+/** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
+export function setUpHttp(app: NestExpressApplication): INestApplication {
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      exceptionFactory: (errors) => new InvalidInput(fieldErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ErrorBodyFilter());
+  // Errors raised by the body parser, before any route, get the same body.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const answer = errorBody(error);
+    res.status(answer.statusCode).json(answer);
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Crisis ledger')
+      .setDescription('Source-attributed crisis events, projections on three clocks, and a verifiable hash chain.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  return app;
+}

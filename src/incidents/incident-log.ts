@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
+import { InvalidInput, NotFound, TooLarge } from '../core/errors';
+import { instant } from '../core/time';
+import { Register, INCIDENTS_STREAM } from '../register/register';
+import { registerOnce } from '../register/registration';
+import { EVENT_STORE } from '../store/store.module';
+import { CATALOGUE, isEventType } from './catalogue';
+import { served } from './served';
+import { Incident, incidentStream, RegisterIncident } from './incident';
+import { EventEnvelopeBody, MAX_BATCH } from './payloads/envelope';
+import { checkShapes, decideEvents } from './reporting';
+
+export interface AppendAnswer {
+  events: Array<{ id: string; revision: number; position: number; recordedAt: string; hash: string; existing?: true }>;
+  revision: number;
+  position: number;
+}
+
+/** The write side of an incident: registering it and appending reported events to its stream. */
+@Injectable()
+export class IncidentLog {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly register: Register) {}
+
+  async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
+    const timeZone = body.timeZone ?? 'UTC';
+    const incident: Incident = {
+      ...body,
+      timeZone,
+      ...(body.startedAt !== undefined ? { startedAt: instant(body.startedAt, timeZone, 'start') } : {}),
+    };
+    return registerOnce(this.store, INCIDENTS_STREAM, 'IncidentRegistered', incident);
+  }
+
+  incident(id: string): Incident {
+    const incident = this.register.incident(id);
+    if (!incident) throw new NotFound(`No incident ${id}`);
+    return incident;
+  }
+
+  /** POST /incidents/:id/events: one event or an atomic batch; `created` is false when nothing new was stored. */
+  async report(incidentId: string, body: unknown, ifMatch?: string): Promise<{ created: boolean; answer: AppendAnswer }> {
+    const incident = this.incident(incidentId);
+    const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
+    const { events: raw, expectedRevision: bodyRevision } = isBatch ? (body as { events: unknown; expectedRevision?: unknown }) : { events: [body], expectedRevision: undefined };
+    if (!Array.isArray(raw)) throw new InvalidInput([{ field: 'events', message: 'events must be an array' }]);
+    if (raw.length > MAX_BATCH) throw new TooLarge(`A batch holds at most ${MAX_BATCH} events; this one has ${raw.length}`);
+    if (raw.length === 0) throw new InvalidInput([{ field: 'events', message: 'events must hold at least one event' }]);
+    const expectedRevision = this.expectedRevision(ifMatch, bodyRevision);
+    const prefixOf = (i: number) => (isBatch ? `events.${i}` : '');
+    const shapeErrors = checkShapes(raw, prefixOf);
+    if (shapeErrors.length > 0) throw new InvalidInput(shapeErrors);
+    const toAppend = await decideEvents(raw as EventEnvelopeBody[], {
+      incident,
+      source: (id) => this.register.source(id),
+      storedEvent: async (id) => {
+        const stored = await this.store.readEvent(id);
+        return stored && stored.stream === incidentStream(incident.id) ? (served(stored) as { incidentId: unknown; type: string; data: unknown }) : null;
+      },
+    }, prefixOf);
+    const result = await this.store.appendToStream(incidentStream(incident.id), toAppend, { expectedRevision });
+    return { created: result.written, answer: answerOf(result) };
+  }
+
+  private expectedRevision(ifMatch: string | undefined, fromBody: unknown): number | undefined {
+    if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+      const match = /^\s*(?:W\/)?"?(-1|\d+)"?\s*$/.exec(ifMatch);
+      if (!match) throw new InvalidInput([{ field: 'If-Match', message: 'If-Match must be a revision in quotes, such as "3" ("-1" for an empty incident)' }]);
+      return Number(match[1]);
+    }
+    if (fromBody === undefined) return undefined;
+    if (!Number.isInteger(fromBody) || (fromBody as number) < -1) {
+      throw new InvalidInput([{ field: 'expectedRevision', message: 'expectedRevision must be an integer, -1 or more' }]);
+    }
+    return fromBody as number;
+  }
+
+  async events(incidentId: string, query: { type?: string; after?: string; limit?: string }): Promise<{ events: unknown[]; next: number | null; revision: number }> {
+    const incident = this.incident(incidentId);
+    const errors = [];
+    const after = query.after === undefined ? -1 : Number(query.after);
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(after) || after < -1) errors.push({ field: 'after', message: 'after must be a revision (an integer, -1 or more)' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.push({ field: 'limit', message: 'limit must be an integer from 1 to 1000' });
+    if (query.type !== undefined && !isEventType(query.type)) errors.push({ field: 'type', message: `type must be one of: ${Object.keys(CATALOGUE).join(', ')}` });
+    if (errors.length > 0) throw new InvalidInput(errors);
+    const stream = incidentStream(incident.id);
+    const page: RecordedEvent[] = [];
+    let from = after;
+    let more = false;
+    for (;;) {
+      const chunk = await this.store.readStream(stream, { after: from, limit: 1000 });
+      for (const e of chunk) {
+        if (query.type !== undefined && e.type !== query.type) continue;
+        if (page.length === limit) { more = true; break; }
+        page.push(e);
+      }
+      if (more || chunk.length < 1000) break;
+      from = chunk[chunk.length - 1].revision;
+    }
+    const head = await this.store.streamHead(stream);
+    return { events: page.map(served), next: more ? page[page.length - 1].revision : null, revision: head?.revision ?? -1 };
+  }
+
+  async eventDetail(eventId: string, raw: boolean): Promise<Record<string, unknown>> {
+    const stored = await this.store.readEvent(eventId);
+    if (!stored) throw new NotFound(`No event ${eventId}`);
+    if (raw) return { ...stored.event, hash: stored.hash, position: stored.position };
+    const event = served(stored);
+    const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
+    const knowledge = (await this.store.readStream(stored.stream)).filter(
+      (e) => (e.type === 'ClaimRetracted' || e.type === 'ClaimCorrected') && (e.event.data as { eventId?: string }).eventId === eventId,
+    );
+    return {
+      event,
+      source: sourceId ? (this.register.source(sourceId) ?? null) : null,
+      retractedBy: knowledge.filter((e) => e.type === 'ClaimRetracted').map((e) => e.id),
+      correctedBy: knowledge.filter((e) => e.type === 'ClaimCorrected').map((e) => e.id),
+    };
+  }
+}
+
+const answerOf = (result: AppendResult): AppendAnswer => {
+  const mixed = result.written && result.events.some((e) => e.existing);
+  return {
+    events: result.events.map((e) => ({
+      id: e.id, revision: e.revision, position: e.position, recordedAt: e.recordedAt, hash: e.hash,
+      ...(mixed && e.existing ? { existing: true as const } : {}),
+    })),
+    revision: result.revision,
+    position: result.position,
+  };
+};

@@ -1,0 +1,25 @@
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDateOrDateTime, IsTimeZone } from '../http/validators';
+import { ID_PATTERN } from '../sources/source';
+
+/** POST /incidents: one crisis, one stream. */
+export class RegisterIncident {
+  @Matches(ID_PATTERN, { message: '$property must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit' })
+  id: string;
+  @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
+  @IsOptional() @IsString() @MaxLength(500) region?: string;
+  @IsOptional() @IsDateOrDateTime() startedAt?: string;
+  /** IANA name; gives date-only values their day. Default UTC. */
+  @IsOptional() @IsTimeZone() timeZone?: string;
+}
+
+export interface Incident {
+  id: string;
+  title: string;
+  region?: string;
+  startedAt?: string;
+  timeZone: string;
+}
+
+export const incidentStream = (incidentId: string): string => `incident-${incidentId}`;
+export const INCIDENT_STREAM_PREFIX = 'incident-';

@@ -1,0 +1,92 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Register } from '../register/register';
+import { EventStore } from '../core/event-store/event-store';
+import { Inject } from '@nestjs/common';
+import { EVENT_STORE } from '../store/store.module';
+import { CATALOGUE } from './catalogue';
+import { Incident, incidentStream, RegisterIncident } from './incident';
+import { IncidentLog } from './incident-log';
+import { EventBatchBody, EventEnvelopeBody } from './payloads/envelope';
+
+const payloadClasses = Object.values(CATALOGUE).map((kind) => kind.payload);
+
+@ApiTags('incidents')
+@ApiExtraModels(EventEnvelopeBody, EventBatchBody, ...payloadClasses)
+@Controller()
+export class IncidentsController {
+  constructor(
+    private readonly log: IncidentLog,
+    private readonly register: Register,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post('incidents')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register an incident (201; 200 for the same body again; 409 for the same id with another body)' })
+  async create(@Body() body: RegisterIncident, @Res({ passthrough: true }) res: Response): Promise<Incident> {
+    const { created, entity } = await this.log.registerIncident(body);
+    res.status(created ? 201 : 200);
+    return entity;
+  }
+
+  @Get('incidents')
+  async list(): Promise<{ incidents: unknown[] }> {
+    const heads = new Map((await this.store.streams()).map((h) => [h.stream, h.revision]));
+    return {
+      incidents: this.register.allIncidents().map((incident) => {
+        const revision = heads.get(incidentStream(incident.id)) ?? -1;
+        return { ...incident, eventCount: revision + 1, revision };
+      }),
+    };
+  }
+
+  @Get('incidents/:id')
+  async one(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    const incident = this.log.incident(id);
+    const revision = (await this.store.streamHead(incidentStream(id)))?.revision ?? -1;
+    res.setHeader('ETag', `"${revision}"`);
+    return { ...incident, eventCount: revision + 1, revision };
+  }
+
+  @Post('incidents/:id/events')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Report one event, or an atomic batch of up to 1,000 as { events: [...] }' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The revision the incident must be at, e.g. "3" ("-1" when empty)' })
+  @ApiBody({
+    schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeBody) }, { $ref: getSchemaPath(EventBatchBody) }] },
+    description: `data is checked against the type's payload class: ${Object.keys(CATALOGUE).join(', ')}`,
+  })
+  async report(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const { created, answer } = await this.log.report(id, body, ifMatch);
+    res.status(created ? 201 : 200);
+    res.setHeader('ETag', `"${answer.revision}"`);
+    return answer;
+  }
+
+  @Get('incidents/:id/events')
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'after', required: false, description: 'a revision; events after it' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
+  async events(
+    @Param('id') id: string,
+    @Query() query: { type?: string; after?: string; limit?: string },
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const { events, next, revision } = await this.log.events(id, query);
+    res.setHeader('ETag', `"${revision}"`);
+    return { events, next };
+  }
+
+  @Get('events/:eventId')
+  @ApiQuery({ name: 'raw', required: false, description: 'true: the event exactly as stored and hashed' })
+  async event(@Param('eventId') eventId: string, @Query('raw') raw?: string): Promise<unknown> {
+    return this.log.eventDetail(eventId, raw === 'true');
+  }
+}

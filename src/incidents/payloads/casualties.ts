@@ -1,0 +1,13 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { FigureBody } from './figure';
+
+export const CATEGORIES = ['killed', 'injured', 'arrested'] as const;
+export const GROUPS = ['security_forces', 'protesters', 'civilians', 'unspecified'] as const;
+
+export class CasualtiesReported {
+  @IsIn(CATEGORIES) category: (typeof CATEGORIES)[number];
+  @IsIn(GROUPS) group: (typeof GROUPS)[number];
+  @IsDefined() @ValidateNested() @Type(() => FigureBody) figure: FigureBody;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) scope?: string;
+}

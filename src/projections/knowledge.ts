@@ -1,0 +1,85 @@
+import { EventType, Figure } from '../core/events';
+import { Filters, hasHappened, isKnown, passes } from '../core/filters';
+import { byKnowledge, byLatest } from '../core/time';
+import { Fact, isOfType } from './facts';
+
+/** What the retractions and corrections known under some filters say about the other events. */
+export interface Knowledge {
+  /** target → the first retraction in (reportedAt, position) order */
+  retractedBy: Map<string, string>;
+  /** target → the winning correction: the last in (reportedAt, position) order; corrections do not combine */
+  correctionOf: Map<string, Fact<'ClaimCorrected'>>;
+}
+
+const isStatement = isOfType('ClaimRetracted', 'ClaimCorrected');
+
+/** Statements apply when they pass knowledge time and position, whatever event time says. */
+export const knowledgeAt = (facts: readonly Fact[], filters: Filters): Knowledge => {
+  const retractedBy = new Map<string, string>();
+  const correctionOf = new Map<string, Fact<'ClaimCorrected'>>();
+  const statements = facts.filter(isStatement).filter((s) => isKnown(s, filters)).sort(byKnowledge);
+  for (const s of statements) {
+    if (s.type === 'ClaimRetracted') {
+      if (!retractedBy.has(s.data.eventId)) retractedBy.set(s.data.eventId, s.id);
+    } else {
+      correctionOf.set(s.data.eventId, s);
+    }
+  }
+  return { retractedBy, correctionOf };
+};
+
+/** An event as it stands under some filters: corrected payload, and who retracted or corrected it. */
+export type Standing<T extends EventType = EventType> = Fact<T> & {
+  retractedBy: string | null;
+  correctedBy: string | null;
+};
+
+/** Where a correction's `figure` goes in each type's payload; other types carry no figure. */
+const FIGURE_FIELD: Partial<Record<EventType, string>> = {
+  CasualtiesReported: 'figure',
+  TroopsDeployed: 'strength',
+  TroopsWithdrawn: 'strength',
+  ProtestReported: 'participants',
+};
+
+/**
+ * A correction keeps the event's identity (id, clocks, source): its `data` is merged shallowly into
+ * the payload, then its `figure` replaces the type's figure field whole.
+ */
+export const corrected = (fact: Fact, correction: Fact<'ClaimCorrected'>): Fact => {
+  const field = FIGURE_FIELD[fact.type];
+  const figure: Figure | undefined = correction.data.figure;
+  const data = {
+    ...fact.data,
+    ...(correction.data.data ?? {}),
+    ...(field && figure ? { [field]: figure } : {}),
+  };
+  return { ...fact, data } as Fact;
+};
+
+export const standingOf = (fact: Fact, knowledge: Knowledge): Standing => {
+  const correction = knowledge.correctionOf.get(fact.id);
+  return {
+    ...(correction ? corrected(fact, correction) : fact),
+    retractedBy: knowledge.retractedBy.get(fact.id) ?? null,
+    correctedBy: correction?.id ?? null,
+  } as Standing;
+};
+
+/**
+ * The events about the world (not retractions or corrections) that pass all three clocks, as they
+ * stand under the filters, in "latest" order. Retracted ones are kept, flagged, for `excluded` lists.
+ */
+export const standing = (facts: readonly Fact[], filters: Filters): Standing[] => {
+  const knowledge = knowledgeAt(facts, filters);
+  return facts
+    .filter((f) => !isStatement(f) && passes(f, filters))
+    .sort(byLatest)
+    .map((f) => standingOf(f, knowledge));
+};
+
+/** For lists of events (timeline, ledger): every event, statements included, that passes all three clocks. */
+export const listed = (facts: readonly Fact[], filters: Filters): Fact[] =>
+  facts.filter((f) => isKnown(f, filters) && hasHappened(f, filters)).sort(byLatest);
+
+export const isCounted = (s: Standing): boolean => s.retractedBy === null;

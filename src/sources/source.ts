@@ -1,0 +1,29 @@
+import { IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsDateOrDateTime } from '../http/validators';
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ID_MESSAGE = { message: '$property must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit' };
+
+/** POST /sources: a document registered once, immutable. */
+export class RegisterSource {
+  @Matches(ID_PATTERN, ID_MESSAGE) id: string;
+  @IsString() @IsNotEmpty() @MaxLength(500) publisher: string;
+  @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
+  /** A date-time with zone, or a date (read as midnight UTC). */
+  @IsDateOrDateTime() publishedAt: string;
+  @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(2000) url?: string;
+  /** A BCP 47 language tag such as en or ru. */
+  @IsOptional() @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: '$property must be a BCP 47 language tag such as en' }) language?: string;
+  /** The full text; when given, every quote from this source must occur in it. */
+  @IsOptional() @IsString() @MaxLength(200_000) text?: string;
+}
+
+export interface Source {
+  id: string;
+  publisher: string;
+  title: string;
+  publishedAt: string;
+  url?: string;
+  language?: string;
+  text?: string;
+}
