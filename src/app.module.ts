@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
@@ -8,15 +8,25 @@ import { ReplayModule } from './replay/replay.module';
 import { SourcesModule } from './sources/sources.module';
 import { StoreModule } from './store/store.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, load: [() => ({ [LEDGER_CONFIG]: ledgerConfig() })] }),
-    StoreModule,
-    SourcesModule,
-    IncidentsModule,
-    ReplayModule,
-    DataSetsModule,
-    HealthModule,
-  ],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  /** The whole application; `overrides` take precedence over the environment and .env (tests, CLI). */
+  static forRoot(overrides: Record<string, string> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          load: [() => ({ [LEDGER_CONFIG]: ledgerConfig({ ...process.env, ...overrides }) })],
+        }),
+        StoreModule,
+        SourcesModule,
+        IncidentsModule,
+        ReplayModule,
+        DataSetsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

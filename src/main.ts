@@ -8,7 +8,7 @@ import { LedgerConfig, LEDGER_CONFIG } from './config';
 import { setUpHttp } from './http/http.setup';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot());
   setUpHttp(app);
   const { port, host, dataDir, apiKeys } = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG);
   await app.listen(port, host);

@@ -13,6 +13,7 @@ export function setUpHttp(app: NestExpressApplication): INestApplication {
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
+      stopAtFirstError: true,
       exceptionFactory: (errors) => new InvalidInput(fieldErrors(errors)),
     }),
   );

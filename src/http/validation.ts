@@ -19,5 +19,5 @@ export function validatePlain<T extends object>(cls: ClassConstructor<T>, plain:
     return [{ field: prefix || '(body)', message: `${prefix || 'body'} must be an object` }];
   }
   const instance = plainToInstance(cls, plain);
-  return flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }), prefix);
+  return flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, stopAtFirstError: true }), prefix);
 }

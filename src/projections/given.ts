@@ -16,7 +16,7 @@ export interface Report<T extends EventType = EventType> {
   incidentId?: string;
 }
 
-type Envelope = Omit<Report, 'type' | 'data'>;
+export type ReportEnvelope = Omit<Report, 'type' | 'data'>;
 
 export const INCIDENT = 'incident-1';
 const FIRST_DAY = '2022-01-05T00:00:00.000Z';
@@ -26,7 +26,7 @@ const HOUR = 3_600_000;
 export const at = (value: string): string => instant(value, 'UTC', 'start');
 const later = (iso: string, hours: number): string => new Date(Date.parse(iso) + hours * HOUR).toISOString();
 
-export const report = <T extends EventType>(type: T, data: Payloads[T], envelope: Envelope = {}): Report =>
+export const report = <T extends EventType>(type: T, data: Payloads[T], envelope: ReportEnvelope = {}): Report =>
   ({ type, data, ...envelope }) as Report;
 
 /**

@@ -20,15 +20,15 @@ export class DeploymentAuthorized {
 }
 
 export class TroopsDeployed {
-  @ValidateIf((o) => o.force === undefined) @IsNotEmpty(EITHER) @IsString() @MaxLength(NAME) contributor?: string;
-  @ValidateIf((o) => o.contributor === undefined) @IsNotEmpty(EITHER) @IsString() @MaxLength(NAME) force?: string;
+  @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
+  @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
   @IsOptional() @ValidateNested() @Type(() => FigureBody) strength?: FigureBody;
   @IsIn(['arriving', 'deployed']) status: 'arriving' | 'deployed';
 }
 
 export class TroopsWithdrawn {
-  @ValidateIf((o) => o.force === undefined) @IsNotEmpty(EITHER) @IsString() @MaxLength(NAME) contributor?: string;
-  @ValidateIf((o) => o.contributor === undefined) @IsNotEmpty(EITHER) @IsString() @MaxLength(NAME) force?: string;
+  @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
+  @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
   @IsOptional() @ValidateNested() @Type(() => FigureBody) strength?: FigureBody;
   @IsBoolean() completed: boolean;
 }

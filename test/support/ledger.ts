@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module';
+import { setUpHttp } from '../../src/http/http.setup';
+
+/** A real server, listening on a loopback port, on the embedded store in a temporary directory. */
+export interface RunningLedger {
+  url: string;
+  dataDir: string;
+  app: NestExpressApplication;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  stop(): Promise<void>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  json: any;
+  text: string;
+}
+
+export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+
+export async function startLedger(options: { dataDir?: string; datasets?: string } = {}): Promise<RunningLedger> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ DATA_DIR: dataDir, DATASETS: options.datasets ?? 'none', PORT: '0', HOST: '127.0.0.1' }),
+    { logger: ['error'] },
+  );
+  setUpHttp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    dataDir,
+    app,
+    call: (method, path, body, headers = {}) => call(url, method, path, body, headers),
+    stop: () => app.close(),
+  };
+}
+
+export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
