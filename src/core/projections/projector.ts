@@ -24,6 +24,8 @@ export class Projector {
   private readonly dirty = new Map<string, Set<string>>();
   private checkpoint = 0;
   private unsaved = 0;
+  /** Events folded since this projector started (a restart from a current checkpoint folds none). */
+  folded = 0;
   private subscription?: Subscription;
   private saveTimer?: NodeJS.Timeout;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
@@ -123,6 +125,7 @@ export class Projector {
       const event = this.decode(recorded);
       this.checkpoint = recorded.position;
       this.unsaved += 1;
+      this.folded += 1;
       if (!event) continue;
       for (const model of this.models) {
         if (!model.canHandle(event)) continue;
