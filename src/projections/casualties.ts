@@ -20,7 +20,10 @@ export interface CasualtiesView {
   tallies: CasualtyTally[];
 }
 
-/** The key a claim counts for, after its correction: a correction that changes it moves the claim. */
+/**
+ * The key a claim counts for, after its correction: a correction that changes it moves the claim (a
+ * retracted claim, too, is listed as excluded under its corrected key).
+ */
 export const casualtyKey = (data: Casualties): CasualtyKey => ({
   category: data.category,
   group: data.group,

@@ -42,8 +42,20 @@ export interface SituationView {
   government: GovernmentChange[];
 }
 
-/** The last event of each key; the events come in "latest" order, so the last one decides. */
-const latestBy = <T>(events: T[], keyOf: (e: T) => string): T[] => [...new Map(events.map((e) => [keyOf(e), e])).values()];
+/**
+ * Per key, the latest event (it decides the value) and the event that set the current value: a repeated
+ * report of the same value is not a change, so `since` is when the current state began. `events` come
+ * in "latest" order.
+ */
+const settled = <T extends { occurredAt: string }>(events: T[], keyOf: (e: T) => string, valueOf: (e: T) => string) => {
+  const byKey = new Map<string, { latest: T; since: T }>();
+  for (const e of events) {
+    const current = byKey.get(keyOf(e));
+    const since = current && valueOf(current.latest) === valueOf(e) ? current.since : e;
+    byKey.set(keyOf(e), { latest: e, since });
+  }
+  return [...byKey.values()];
+};
 
 export const situationFrom = (events: Standing[]): SituationView => {
   const counted = events.filter(isCounted);
@@ -51,29 +63,29 @@ export const situationFrom = (events: Standing[]): SituationView => {
   const facilityChanges = counted.filter(isOfType('FacilityControlChanged'));
   const officialChanges = counted.filter(isOfType('OfficialStatusChanged'));
 
-  const measures = latestBy(measureChanges, (e) => JSON.stringify([e.data.measure, e.data.scope ?? 'nationwide']))
-    .map((e) => ({
-      measure: e.data.measure,
-      scope: e.data.scope ?? 'nationwide',
-      active: e.type === 'MeasureImposed',
-      since: e.occurredAt,
-      eventId: e.id,
+  const measures = settled(measureChanges, (e) => JSON.stringify([e.data.measure, e.data.scope ?? 'nationwide']), (e) => e.type)
+    .map(({ latest, since }) => ({
+      measure: latest.data.measure,
+      scope: latest.data.scope ?? 'nationwide',
+      active: latest.type === 'MeasureImposed',
+      since: since.occurredAt,
+      eventId: since.id,
     }))
     .sort((a, b) => byText(a.measure, b.measure) || byText(a.scope, b.scope));
 
-  const facilities = latestBy(facilityChanges, (e) => e.data.facility)
-    .map((e) => ({ facility: e.data.facility, controlledBy: e.data.controlledBy, since: e.occurredAt, eventId: e.id }))
+  const facilities = settled(facilityChanges, (e) => e.data.facility, (e) => e.data.controlledBy)
+    .map(({ latest, since }) => ({ facility: latest.data.facility, controlledBy: latest.data.controlledBy, since: since.occurredAt, eventId: since.id }))
     .sort((a, b) => byText(a.facility, b.facility));
 
   // A report that leaves the role out does not take away the role an earlier one named.
   const roles = new Map(officialChanges.flatMap((e) => (e.data.role ? [[e.data.person, e.data.role] as const] : [])));
-  const officials = latestBy(officialChanges, (e) => e.data.person)
-    .map((e) => ({
-      person: e.data.person,
-      role: roles.get(e.data.person) ?? null,
-      status: e.data.change,
-      since: e.occurredAt,
-      eventId: e.id,
+  const officials = settled(officialChanges, (e) => e.data.person, (e) => e.data.change)
+    .map(({ latest, since }) => ({
+      person: latest.data.person,
+      role: roles.get(latest.data.person) ?? null,
+      status: latest.data.change,
+      since: since.occurredAt,
+      eventId: since.id,
     }))
     .sort((a, b) => byText(a.person, b.person));
 

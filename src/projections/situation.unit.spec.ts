@@ -33,6 +33,21 @@ describe('situation board', () => {
     ).when().then({ measures: [{ active: true, eventId: 'again' }] });
   });
 
+  it('dates a state from the change that set it: a repeated report of the same value is not a change', () => {
+    given(
+      imposed('curfew', undefined, on('2022-01-05', 'first')),
+      imposed('curfew', undefined, { ...on('2022-01-06', 'again'), source: { sourceId: 'other' } }),
+      report('FacilityControlChanged', { facility: 'airport', controlledBy: 'protesters' }, on('2022-01-05', 'seized')),
+      report('FacilityControlChanged', { facility: 'airport', controlledBy: 'protesters' }, on('2022-01-06', 'still')),
+      report('OfficialStatusChanged', { person: 'Massimov', change: 'detained' }, on('2022-01-08', 'held')),
+      report('OfficialStatusChanged', { person: 'Massimov', change: 'detained' }, on('2022-01-09', 'still-held')),
+    ).when().then({
+      measures: [{ active: true, since: '2022-01-05T00:00:00.000Z', eventId: 'first' }],
+      facilities: [{ controlledBy: 'protesters', since: '2022-01-05T00:00:00.000Z', eventId: 'seized' }],
+      officials: [{ status: 'detained', since: '2022-01-08T00:00:00.000Z', eventId: 'held' }],
+    });
+  });
+
   it('answers for the clocks: asOf before the lifting, knownAt before it was reported', () => {
     const events = [imposed('curfew', undefined, on('2022-01-05', 'i')), lifted('curfew', undefined, { ...on('2022-01-07', 'l'), reportedAt: '2022-01-09' })];
     given(...events).when({ asOf: '2022-01-06' }).then({ measures: [{ active: true, eventId: 'i' }] });

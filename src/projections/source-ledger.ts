@@ -1,6 +1,5 @@
-import { EventType, Figure } from '../core/events';
+import { EventType, Figure, IncidentEvent } from '../core/events';
 import { Filters } from '../core/filters';
-import { IncidentEvent } from '../core/events';
 import { ReadModel } from '../core/projections/read-model';
 import { Fact, factOf } from './facts';
 import { bounds, shown, ShownFigure } from './figures';

@@ -69,7 +69,10 @@ export const presenceOf = (reports: TroopReport[], authorized: boolean): Presenc
   };
 };
 
-/** A party with no counted strength adds 0; one whose high is unbounded makes the total's high null. */
+/**
+ * A party with no counted strength adds 0, and so does an unknown lower bound (counts are not negative);
+ * a party whose high is unbounded makes the total's high null.
+ */
 const totalOf = (strengths: Summary[], from: TroopTotal['from']): TroopTotal =>
   strengths.reduce<TroopTotal>(
     (t, s) => ({
@@ -101,7 +104,7 @@ export const presenceFrom = (events: Standing[]): TroopPresenceView => {
   const reports = events.filter(isOfType('TroopsDeployed', 'TroopsWithdrawn'));
   const authorized = new Set(authorizations.flatMap((a) => a.data.contributors ?? []));
 
-  const byContributor = groupBy(reports, (r) => r.data.contributor);
+  const byContributor = groupBy(reports, (r) => r.data.contributor ?? undefined);
   for (const name of authorized) if (!byContributor.has(name)) byContributor.set(name, []);
   const contributors = [...byContributor]
     .sort(([a], [b]) => byText(a, b))
@@ -110,7 +113,7 @@ export const presenceFrom = (events: Standing[]): TroopPresenceView => {
       force: rs.filter(isCounted).reduce<string | null>((force, r) => r.data.force ?? force, null),
       ...presenceOf(rs, authorized.has(contributor)),
     }));
-  const forces = [...groupBy(reports, (r) => (r.data.contributor === undefined ? r.data.force : undefined))]
+  const forces = [...groupBy(reports, (r) => (r.data.contributor == null ? (r.data.force ?? undefined) : undefined))]
     .sort(([a], [b]) => byText(a, b))
     .map(([force, rs]) => ({ force, ...presenceOf(rs, false) }));
 
