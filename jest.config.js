@@ -1,6 +1,12 @@
 // Specs are selected by kind from their file names: *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
-const base = { preset: 'ts-jest', testEnvironment: 'node', rootDir: __dirname, transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] } };
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+};
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{src,test}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{src,test}/**/*.int.spec.ts'] },

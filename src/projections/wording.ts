@@ -52,7 +52,7 @@ export const summaryOf = (f: Fact): string => {
     case 'FacilityControlChanged':
       return `${f.data.facility} taken by ${f.data.controlledBy}${f.data.previousController ? ` from ${f.data.previousController}` : ''}`;
     case 'CasualtiesReported':
-      return `${capitalised(f.data.category)} ${GROUPS[f.data.group]}${f.data.scope ? ` in ${f.data.scope}` : ''}: ${inWords(f.data.figure)}${attribution(f)}`;
+      return `${capitalised(f.data.category)} ${GROUPS[f.data.group]}${f.data.scope && f.data.scope !== 'nationwide' ? ` in ${f.data.scope}` : ''}: ${inWords(f.data.figure)}${attribution(f)}`;
     case 'StatementMade':
       return `${f.data.speaker}: ${f.data.summary}`;
     case 'ClaimRetracted':
