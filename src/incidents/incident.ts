@@ -6,8 +6,8 @@ import { ID_PATTERN } from '../sources/source';
 export class RegisterIncident {
   @Matches(ID_PATTERN, { message: '$property must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit' })
   id: string;
-  @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
-  @IsOptional() @IsString() @MaxLength(500) region?: string;
+  @MaxLength(1000) @IsNotEmpty() @IsString() title: string;
+  @IsOptional() @MaxLength(500) @IsString() region?: string;
   @IsOptional() @IsDateOrDateTime() startedAt?: string;
   /** IANA name; gives date-only values their day. Default UTC. */
   @IsOptional() @IsTimeZone() timeZone?: string;

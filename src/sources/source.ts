@@ -7,15 +7,15 @@ const ID_MESSAGE = { message: '$property must be 1 to 128 letters, digits, ".", 
 /** POST /sources: a document registered once, immutable. */
 export class RegisterSource {
   @Matches(ID_PATTERN, ID_MESSAGE) id: string;
-  @IsString() @IsNotEmpty() @MaxLength(500) publisher: string;
-  @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
+  @MaxLength(500) @IsNotEmpty() @IsString() publisher: string;
+  @MaxLength(1000) @IsNotEmpty() @IsString() title: string;
   /** A date-time with zone, or a date (read as midnight UTC). */
   @IsDateOrDateTime() publishedAt: string;
-  @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(2000) url?: string;
+  @IsOptional() @MaxLength(2000) @IsUrl({ require_protocol: true }) url?: string;
   /** A BCP 47 language tag such as en or ru. */
   @IsOptional() @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: '$property must be a BCP 47 language tag such as en' }) language?: string;
   /** The full text; when given, every quote from this source must occur in it. */
-  @IsOptional() @IsString() @MaxLength(200_000) text?: string;
+  @IsOptional() @MaxLength(200_000) @IsString() text?: string;
 }
 
 export interface Source {

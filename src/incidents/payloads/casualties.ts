@@ -8,6 +8,6 @@ export const GROUPS = ['security_forces', 'protesters', 'civilians', 'unspecifie
 export class CasualtiesReported {
   @IsIn(CATEGORIES) category: (typeof CATEGORIES)[number];
   @IsIn(GROUPS) group: (typeof GROUPS)[number];
-  @IsDefined() @ValidateNested() @Type(() => FigureBody) figure: FigureBody;
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) scope?: string;
+  @Type(() => FigureBody) @ValidateNested() @IsDefined() figure: FigureBody;
+  @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
 }

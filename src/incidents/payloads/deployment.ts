@@ -8,27 +8,27 @@ const NAME = 200;
 const EITHER = { message: 'contributor or force must be given' };
 
 export class AssistanceRequested {
-  @IsString() @IsNotEmpty() @MaxLength(NAME) requestedBy: string;
-  @IsString() @IsNotEmpty() @MaxLength(NAME) requestedFrom: string;
-  @IsOptional() @IsString() @MaxLength(2000) purpose?: string;
+  @MaxLength(NAME) @IsNotEmpty() @IsString() requestedBy: string;
+  @MaxLength(NAME) @IsNotEmpty() @IsString() requestedFrom: string;
+  @IsOptional() @MaxLength(2000) @IsString() purpose?: string;
 }
 
 export class DeploymentAuthorized {
-  @IsString() @IsNotEmpty() @MaxLength(NAME) authority: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true }) contributors?: string[];
-  @IsOptional() @IsString() @MaxLength(2000) mandate?: string;
+  @MaxLength(NAME) @IsNotEmpty() @IsString() authority: string;
+  @IsOptional() @IsNotEmpty({ each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() contributors?: string[];
+  @IsOptional() @MaxLength(2000) @IsString() mandate?: string;
 }
 
 export class TroopsDeployed {
   @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
   @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
-  @IsOptional() @ValidateNested() @Type(() => FigureBody) strength?: FigureBody;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() strength?: FigureBody;
   @IsIn(['arriving', 'deployed']) status: 'arriving' | 'deployed';
 }
 
 export class TroopsWithdrawn {
   @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
   @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
-  @IsOptional() @ValidateNested() @Type(() => FigureBody) strength?: FigureBody;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() strength?: FigureBody;
   @IsBoolean() completed: boolean;
 }

@@ -6,18 +6,18 @@ import { EVENT_TYPES, EventType, Precision } from '../../core/events';
 import { IsDateOrDateTime, IsDateTimeWithZone } from '../../http/validators';
 
 export class LocationBody {
-  @IsString() @IsNotEmpty() @MaxLength(300) name: string;
-  @IsOptional() @IsNumber() @Min(-90) @Max(90) lat?: number;
-  @IsOptional() @IsNumber() @Min(-180) @Max(180) lon?: number;
+  @MaxLength(300) @IsNotEmpty() @IsString() name: string;
+  @IsOptional() @Max(90) @Min(-90) @IsNumber() lat?: number;
+  @IsOptional() @Max(180) @Min(-180) @IsNumber() lon?: number;
   @IsOptional() @IsIn(['exact', 'city', 'region', 'country']) precision?: 'exact' | 'city' | 'region' | 'country';
 }
 
 export class SourceRefBody {
-  @IsString() @IsNotEmpty() @MaxLength(128) sourceId: string;
+  @MaxLength(128) @IsNotEmpty() @IsString() sourceId: string;
   /** The verbatim excerpt that supports the event. */
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(5000) quote?: string;
+  @IsOptional() @MaxLength(5000) @IsNotEmpty() @IsString() quote?: string;
   /** Who the source credits: "Interior Ministry", "local media". */
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300) attributedTo?: string;
+  @IsOptional() @MaxLength(300) @IsNotEmpty() @IsString() attributedTo?: string;
 }
 
 /** One reported development as a client sends it; `data` is checked against the type's payload class. */
@@ -26,17 +26,17 @@ export class EventEnvelopeBody {
   @IsIn(EVENT_TYPES as unknown as string[], { message: `type must be one of: ${EVENT_TYPES.join(', ')}` }) type: EventType;
   @IsDateOrDateTime() occurredAt: string;
   @IsOptional() @IsIn(['exact', 'hour', 'day', 'approximate']) occurredPrecision?: Precision;
-  @IsOptional() @ValidateNested() @Type(() => LocationBody) location?: LocationBody;
-  @IsDefined() @ValidateNested() @Type(() => SourceRefBody) source: SourceRefBody;
+  @IsOptional() @Type(() => LocationBody) @ValidateNested() location?: LocationBody;
+  @Type(() => SourceRefBody) @ValidateNested() @IsDefined() source: SourceRefBody;
   /** When it became public; defaults to the source's publishedAt. */
   @IsOptional() @IsDateTimeWithZone() reportedAt?: string;
-  @IsDefined() @IsObject() data: Record<string, unknown>;
+  @IsObject() @IsDefined() data: Record<string, unknown>;
 }
 
 /** An atomic batch: all stored or none. */
 export class EventBatchBody {
-  @IsDefined() @ValidateNested({ each: true }) @Type(() => EventEnvelopeBody) events: EventEnvelopeBody[];
-  @IsOptional() @IsInt() @Min(-1) expectedRevision?: number;
+  @Type(() => EventEnvelopeBody) @ValidateNested({ each: true }) @IsDefined() events: EventEnvelopeBody[];
+  @IsOptional() @Min(-1) @IsInt() expectedRevision?: number;
 }
 
 export const MAX_BATCH = 1000;

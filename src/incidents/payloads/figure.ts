@@ -6,10 +6,10 @@ export const QUALIFIERS: Qualifier[] = ['exact', 'approximately', 'at_least', 'm
 
 /** A number as the source gave it; see EVENTS.md "Figures". */
 export class FigureBody {
-  @IsInt() @Min(0) best: number;
-  @IsOptional() @IsInt() @Min(0) @IsAtMostBest() low?: number;
-  @IsOptional() @IsInt() @Min(0) @IsAtLeastBest() high?: number;
+  @Min(0) @IsInt() best: number;
+  @IsOptional() @IsAtMostBest() @Min(0) @IsInt() low?: number;
+  @IsOptional() @IsAtLeastBest() @Min(0) @IsInt() high?: number;
   @IsOptional() @IsIn(QUALIFIERS) qualifier?: Qualifier;
   /** The original wording, e.g. "more than 2,000". */
-  @IsOptional() @IsString() @MaxLength(500) text?: string;
+  @IsOptional() @MaxLength(500) @IsString() text?: string;
 }

@@ -6,7 +6,7 @@ import { FigureBody } from './figure';
 
 export class ClaimRetracted {
   @IsUUID() eventId: string;
-  @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @IsOptional() @MaxLength(2000) @IsString() reason?: string;
 }
 
 export class ClaimCorrected {

@@ -11,43 +11,43 @@ export const MEASURES: Measure[] = [
 ];
 
 export class ProtestReported {
-  @IsString() @IsNotEmpty() @MaxLength(TEXT) description: string;
-  @IsOptional() @IsString() @MaxLength(TEXT) cause?: string;
-  @IsOptional() @ValidateNested() @Type(() => FigureBody) participants?: FigureBody;
+  @MaxLength(TEXT) @IsNotEmpty() @IsString() description: string;
+  @IsOptional() @MaxLength(TEXT) @IsString() cause?: string;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() participants?: FigureBody;
 }
 
 export class MeasureImposed {
   @IsIn(MEASURES) measure: Measure;
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) scope?: string;
-  @IsOptional() @IsString() @MaxLength(TEXT) description?: string;
+  @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
+  @IsOptional() @MaxLength(TEXT) @IsString() description?: string;
 }
 
 export class MeasureLifted {
   @IsIn(MEASURES) measure: Measure;
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) scope?: string;
+  @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
 }
 
 export class GovernmentChanged {
   @IsIn(['resigned', 'dismissed', 'appointed']) change: 'resigned' | 'dismissed' | 'appointed';
-  @IsString() @IsNotEmpty() @MaxLength(200) body: string;
-  @IsOptional() @IsString() @MaxLength(TEXT) description?: string;
+  @MaxLength(200) @IsNotEmpty() @IsString() body: string;
+  @IsOptional() @MaxLength(TEXT) @IsString() description?: string;
 }
 
 export class OfficialStatusChanged {
-  @IsString() @IsNotEmpty() @MaxLength(200) person: string;
-  @IsOptional() @IsString() @MaxLength(200) role?: string;
+  @MaxLength(200) @IsNotEmpty() @IsString() person: string;
+  @IsOptional() @MaxLength(200) @IsString() role?: string;
   @IsIn(['removed', 'appointed', 'detained', 'released', 'resigned'])
   change: 'removed' | 'appointed' | 'detained' | 'released' | 'resigned';
-  @IsOptional() @IsString() @MaxLength(TEXT) charge?: string;
+  @IsOptional() @MaxLength(TEXT) @IsString() charge?: string;
 }
 
 export class FacilityControlChanged {
-  @IsString() @IsNotEmpty() @MaxLength(200) facility: string;
-  @IsString() @IsNotEmpty() @MaxLength(200) controlledBy: string;
-  @IsOptional() @IsString() @MaxLength(200) previousController?: string;
+  @MaxLength(200) @IsNotEmpty() @IsString() facility: string;
+  @MaxLength(200) @IsNotEmpty() @IsString() controlledBy: string;
+  @IsOptional() @MaxLength(200) @IsString() previousController?: string;
 }
 
 export class StatementMade {
-  @IsString() @IsNotEmpty() @MaxLength(200) speaker: string;
-  @IsString() @IsNotEmpty() @MaxLength(TEXT) summary: string;
+  @MaxLength(200) @IsNotEmpty() @IsString() speaker: string;
+  @MaxLength(TEXT) @IsNotEmpty() @IsString() summary: string;
 }
