@@ -53,16 +53,14 @@ export class ReplayController {
   async ledger(@Param('id') id: string, @Query() query: ClockQuery) {
     if (!this.register.source(id)) throw new NotFound(`No source ${id}`);
     const { filters, position } = await this.clocks(query, 'UTC');
-    const view = sourceLedger.view(this.projector.state(sourceLedger.name, LEDGER_PARTITION) ?? sourceLedger.initial(), filters, id);
-    return { filters: echo(filters), position, ...view };
+    return { filters: echo(filters), position, ...this.projector.view<object>(sourceLedger, LEDGER_PARTITION, filters, id) };
   }
 
   private async answer(model: AnyReadModel, incidentId: string, query: ClockQuery) {
     const incident = this.register.incident(incidentId);
     if (!incident) throw new NotFound(`No incident ${incidentId}`);
     const { filters, position } = await this.clocks(query, incident.timeZone);
-    const state = this.projector.state(model.name, incidentId) ?? model.initial();
-    return { incidentId, filters: echo(filters), position, ...model.view(state, filters, incidentId) };
+    return { incidentId, filters: echo(filters), position, ...this.projector.view<object>(model, incidentId, filters, incidentId) };
   }
 
   private async clocks(query: ClockQuery, timeZone: string): Promise<{ filters: Filters; position: number }> {

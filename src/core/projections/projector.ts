@@ -3,6 +3,7 @@ import { EventStore, RecordedEvent, Subscription } from '../event-store/event-st
 import { NotCaughtUp } from '../errors';
 import { IncidentEvent } from '../events';
 import { CheckpointStore } from './checkpoints';
+import { Filters } from '../filters';
 import { AnyReadModel } from './read-model';
 
 /** One committed append as the read models saw it: the position it brought them to and what changed. */
@@ -29,6 +30,8 @@ export class Projector {
   private subscription?: Subscription;
   private saveTimer?: NodeJS.Timeout;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
+  /** The unfiltered view of each partition, kept until the partition changes (what dashboards ask for). */
+  private readonly currentViews = new Map<string, unknown>();
 
   constructor(
     private readonly store: EventStore,
@@ -63,6 +66,7 @@ export class Projector {
     this.subscription?.close();
     this.checkpoints.clear();
     for (const model of this.models) this.states.get(model.name)!.clear();
+    this.currentViews.clear();
     this.checkpoint = 0;
     const total = await this.store.headPosition();
     for (;;) {
@@ -82,6 +86,16 @@ export class Projector {
 
   state<S>(model: string, partition: string): S | undefined {
     return this.states.get(model)?.get(partition) as S | undefined;
+  }
+
+  /** A read model's view of one partition under some filters; the unfiltered one is computed once per change. */
+  view<V>(model: AnyReadModel, partition: string, filters: Filters, scope: string): V {
+    const state = this.states.get(model.name)?.get(partition) ?? model.initial();
+    const unfiltered = filters.asOf === null && filters.knownAt === null && filters.atPosition === null;
+    if (!unfiltered) return model.view(state, filters, scope) as V;
+    const key = `${model.name}\u0000${partition}\u0000${scope}`;
+    if (!this.currentViews.has(key)) this.currentViews.set(key, model.view(state, filters, scope));
+    return this.currentViews.get(key) as V;
   }
 
   partitions(model: string): string[] {
@@ -133,10 +147,16 @@ export class Projector {
         const states = this.states.get(model.name)!;
         states.set(partition, model.evolve(states.get(partition) ?? model.initial(), event));
         this.dirty.get(model.name)!.add(partition);
+        this.forgetViews(model.name, partition);
         changed.set(`${model.name}\u0000${partition}`, { model: model.name, partition });
       }
     }
     return [...changed.values()];
+  }
+
+  private forgetViews(model: string, partition: string): void {
+    const prefix = `${model}\u0000${partition}\u0000`;
+    for (const key of this.currentViews.keys()) if (key.startsWith(prefix)) this.currentViews.delete(key);
   }
 
   private save(): void {
