@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { canonical, sha256 } from '../src/core/event-store/chain';
 import { freshIncident, killed } from './support/fixtures';
-import { removeDir, RunningLedger, startLedger } from './support/ledger';
+import { RunningLedger, useLedger } from './support/ledger';
 
+const running = useLedger();
 let ledger: RunningLedger;
-beforeAll(async () => {
-  ledger = await startLedger();
-});
-afterAll(async () => {
-  await ledger.stop();
-  removeDir(ledger.dataDir);
+beforeAll(() => {
+  ledger = running();
 });
 
 const revisionOf = async (incidentId: string) => (await ledger.call('GET', `/incidents/${incidentId}`)).json.revision;

@@ -1,6 +1,6 @@
 import { readDataSet } from '../src/datasets/data-set';
 import { freshIncident, killed } from './support/fixtures';
-import { removeDir, RunningLedger, startLedger } from './support/ledger';
+import { RunningLedger, useLedger } from './support/ledger';
 
 // The Kazakhstan data set as loaded at start (DATASETS=kazakhstan-2022), read through every projection.
 const KZ = 'kz-2022-unrest';
@@ -19,12 +19,9 @@ const tally = (answer: any, category: string, group: string, scope = 'nationwide
 const counts = (t: any, eventId: string) => t.claims.some((c: any) => c.eventId === eventId);
 const excludedAs = (t: any, eventId: string) => t.excluded.find((x: any) => x.eventId === eventId)?.reason;
 
-beforeAll(async () => {
-  ledger = await startLedger({ datasets: 'kazakhstan-2022' });
-});
-afterAll(async () => {
-  await ledger.stop();
-  removeDir(ledger.dataDir);
+const running = useLedger({ datasets: 'kazakhstan-2022' });
+beforeAll(() => {
+  ledger = running();
 });
 
 describe('the Kazakhstan data set', () => {

@@ -62,3 +62,16 @@ export async function call(base: string, method: string, path: string, body?: un
 }
 
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** Starts one ledger for a spec file (beforeAll) and stops it and removes its data (afterAll). */
+export function useLedger(options: { datasets?: string } = {}): () => RunningLedger {
+  let ledger: RunningLedger;
+  beforeAll(async () => {
+    ledger = await startLedger(options);
+  });
+  afterAll(async () => {
+    await ledger.stop();
+    removeDir(ledger.dataDir);
+  });
+  return () => ledger;
+}
