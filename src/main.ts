@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,13 +8,21 @@ import { LedgerConfig, LEDGER_CONFIG } from './config';
 import { setUpHttp } from './http/http.setup';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot());
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { logger: logLevels(process.env.LOG_LEVEL) });
   setUpHttp(app);
-  const { port, host, dataDir, apiKeys } = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG);
+  const { port, host, dataDir, apiKeys, logLevel } = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG);
+  app.useLogger(logLevels(logLevel));
   await app.listen(port, host);
   const logger = new Logger('Ledger');
   logger.log(`Listening on http://${host}:${port} (store: ${dataDir}); OpenAPI at /docs`);
   if (apiKeys.length === 0) logger.warn('NO API KEYS CONFIGURED: open local mode, listening on loopback only');
+}
+
+/** LOG_LEVEL as Nest's logger levels: error, warn, info (the default), debug or verbose. */
+function logLevels(level = 'info'): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo = { fatal: 0, error: 1, warn: 2, info: 3, log: 3, debug: 4, verbose: 5 }[level.toLowerCase()] ?? 3;
+  return order.slice(0, upTo + 1);
 }
 
 void bootstrap();
