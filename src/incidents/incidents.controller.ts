@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Register } from '../register/register';
 import { EventStore } from '../core/event-store/event-store';
-import { Inject } from '@nestjs/common';
+import { Register } from '../register/register';
 import { EVENT_STORE } from '../store/store.module';
 import { CATALOGUE } from './catalogue';
 import { Incident, incidentStream, RegisterIncident } from './incident';
