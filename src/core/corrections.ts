@@ -10,16 +10,17 @@ export const FIGURE_FIELD: Partial<Record<EventType, string>> = {
 
 /**
  * A correction applied to its target's payload: `data` merged shallowly, then `figure` replacing the
- * target's figure whole. Undefined when the correction carries a figure but the type has none.
+ * target's figure whole (a correction carrying a figure for a type without one is refused on the way in).
  */
 export function correctedPayload(
   type: EventType,
-  data: Record<string, unknown>,
-  correction: Payloads['ClaimCorrected'],
-): Record<string, unknown> | undefined {
-  const merged = { ...data, ...(correction.data ?? {}) };
-  if (correction.figure === undefined) return merged;
+  data: object,
+  correction: Pick<Payloads['ClaimCorrected'], 'figure' | 'data'>,
+): Record<string, unknown> {
   const field = FIGURE_FIELD[type];
-  if (!field) return undefined;
-  return { ...merged, [field]: correction.figure as Figure };
+  return {
+    ...data,
+    ...(correction.data ?? {}),
+    ...(field && correction.figure !== undefined ? { [field]: correction.figure as Figure } : {}),
+  };
 }

@@ -93,10 +93,11 @@ async function checkTarget(
   if (isKnowledgeStatement(target)) return [{ field, message: `event ${eventId} is a ${target.type}; only reported developments can be retracted or corrected` }];
   if (body.type !== 'ClaimCorrected') return [];
   const correction = body.data as Payloads['ClaimCorrected'];
-  const merged = correctedPayload(target.type, target.data, correction);
-  if (!merged) return [{ field: at(prefix, 'data.figure'), message: `a ${target.type} carries no figure to correct` }];
   const figureField = FIGURE_FIELD[target.type];
-  return validatePlain(CATALOGUE[target.type].payload, merged).map(({ field: f, message }) => ({
+  if (correction.figure !== undefined && !figureField) {
+    return [{ field: at(prefix, 'data.figure'), message: `a ${target.type} carries no figure to correct` }];
+  }
+  return validatePlain(CATALOGUE[target.type].payload, correctedPayload(target.type, target.data, correction)).map(({ field: f, message }) => ({
     field: figureField && correction.figure !== undefined && f.startsWith(figureField)
       ? at(prefix, `data.figure${f.slice(figureField.length)}`)
       : at(prefix, `data.data.${f}`),

@@ -1,4 +1,5 @@
-import { EventType, Figure } from '../core/events';
+import { correctedPayload } from '../core/corrections';
+import { EventType } from '../core/events';
 import { Filters, hasHappened, isKnown, passes } from '../core/filters';
 import { byKnowledge, byLatest } from '../core/time';
 import { Fact, isOfType } from './facts';
@@ -34,28 +35,9 @@ export type Standing<T extends EventType = EventType> = Fact<T> & {
   correctedBy: string | null;
 };
 
-/** Where a correction's `figure` goes in each type's payload; other types carry no figure. */
-const FIGURE_FIELD: Partial<Record<EventType, string>> = {
-  CasualtiesReported: 'figure',
-  TroopsDeployed: 'strength',
-  TroopsWithdrawn: 'strength',
-  ProtestReported: 'participants',
-};
-
-/**
- * A correction keeps the event's identity (id, clocks, source): its `data` is merged shallowly into
- * the payload, then its `figure` replaces the type's figure field whole.
- */
-export const corrected = (fact: Fact, correction: Fact<'ClaimCorrected'>): Fact => {
-  const field = FIGURE_FIELD[fact.type];
-  const figure: Figure | undefined = correction.data.figure;
-  const data = {
-    ...fact.data,
-    ...(correction.data.data ?? {}),
-    ...(field && figure ? { [field]: figure } : {}),
-  };
-  return { ...fact, data } as Fact;
-};
+/** A correction keeps the event's identity (id, clocks, source) and changes only its payload. */
+export const corrected = (fact: Fact, correction: Fact<'ClaimCorrected'>): Fact =>
+  ({ ...fact, data: correctedPayload(fact.type, fact.data, correction.data) }) as Fact;
 
 export const standingOf = (fact: Fact, knowledge: Knowledge): Standing => {
   const correction = knowledge.correctionOf.get(fact.id);
