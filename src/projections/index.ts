@@ -14,7 +14,5 @@ export type { TimelineView } from './timeline';
 export type { TroopPresenceView } from './troop-presence';
 export type { Summary } from './claims';
 
-/** Every read model, for the projector runner; each is found by its `name` (the path segment). */
+/** Every read model, for the projector runner. */
 export const readModels: AnyReadModel[] = [casualties, troopPresence, situation, timeline, sourceLedger];
-
-export const readModelNamed = (name: string): AnyReadModel | undefined => readModels.find((m) => m.name === name);

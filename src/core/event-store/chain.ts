@@ -12,9 +12,6 @@ export const canonical = (value: unknown): string => {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** The fields the store adds to a body before hashing; they are not part of what a client sent. */
-export const STORE_FIELDS = ['revision', 'recordedAt', 'prevHash'] as const;
-
 /** Canonical JSON of what was sent (for idempotency): the stored event without the store's fields. */
 export const contentOf = (stored: Record<string, unknown>): string => {
   const { revision: _r, recordedAt: _t, prevHash: _p, hash: _h, position: _pos, ...content } = stored;

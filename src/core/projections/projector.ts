@@ -84,10 +84,6 @@ export class Projector {
     return this.checkpoint;
   }
 
-  state<S>(model: string, partition: string): S | undefined {
-    return this.states.get(model)?.get(partition) as S | undefined;
-  }
-
   /** A read model's view of one partition under some filters; the unfiltered one is computed once per change. */
   view<V>(model: AnyReadModel, partition: string, filters: Filters, scope: string): V {
     const state = this.states.get(model.name)?.get(partition) ?? model.initial();
@@ -96,10 +92,6 @@ export class Projector {
     const key = `${model.name}\u0000${partition}\u0000${scope}`;
     if (!this.currentViews.has(key)) this.currentViews.set(key, model.view(state, filters, scope));
     return this.currentViews.get(key) as V;
-  }
-
-  partitions(model: string): string[] {
-    return [...(this.states.get(model)?.keys() ?? [])];
   }
 
   /** Resolves once the read models reflect `position`; NotCaughtUp after `ms`. */
