@@ -76,6 +76,7 @@ export class Projector {
       this.save();
       progress?.(this.checkpoint, total);
     }
+    this.currentViews.clear();
     this.subscription = this.store.subscribe(this.checkpoint, (events) => this.apply(events));
     return this.checkpoint;
   }
@@ -116,6 +117,7 @@ export class Projector {
 
   private apply(events: RecordedEvent[]): void {
     const changed = this.fold(events);
+    for (const { model, partition } of changed) this.forgetViews(model, partition);
     this.changes.next({ position: this.checkpoint, changed });
     const ready = this.waiters.filter((w) => w.position <= this.checkpoint);
     this.waiters = this.waiters.filter((w) => w.position > this.checkpoint);
@@ -139,7 +141,6 @@ export class Projector {
         const states = this.states.get(model.name)!;
         states.set(partition, model.evolve(states.get(partition) ?? model.initial(), event));
         this.dirty.get(model.name)!.add(partition);
-        this.forgetViews(model.name, partition);
         changed.set(`${model.name}\u0000${partition}`, { model: model.name, partition });
       }
     }
