@@ -10,6 +10,8 @@ export interface MeasureState {
   scope: string;
   active: boolean;
   since: string;
+  /** That of the latest MeasureImposed of the key, or null: a measure `other` says what it is. */
+  description: string | null;
   eventId: string;
 }
 
@@ -63,12 +65,16 @@ export const situationFrom = (events: Standing[]): SituationView => {
   const facilityChanges = counted.filter(isOfType('FacilityControlChanged'));
   const officialChanges = counted.filter(isOfType('OfficialStatusChanged'));
 
-  const measures = settled(measureChanges, (e) => JSON.stringify([e.data.measure, e.data.scope ?? 'nationwide']), (e) => e.type)
+  const measureKey = (e: (typeof measureChanges)[number]) => JSON.stringify([e.data.measure, e.data.scope ?? 'nationwide']);
+  const descriptions = new Map<string, string | null>();
+  for (const e of measureChanges) if (e.type === 'MeasureImposed') descriptions.set(measureKey(e), e.data.description ?? null);
+  const measures = settled(measureChanges, measureKey, (e) => e.type)
     .map(({ latest, since }) => ({
       measure: latest.data.measure,
       scope: latest.data.scope ?? 'nationwide',
       active: latest.type === 'MeasureImposed',
       since: since.occurredAt,
+      description: descriptions.get(measureKey(latest)) ?? null,
       eventId: since.id,
     }))
     .sort((a, b) => byText(a.measure, b.measure) || byText(a.scope, b.scope));

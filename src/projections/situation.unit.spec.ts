@@ -11,6 +11,24 @@ const lifted = (measure: Measure, scope?: string, envelope: ReportEnvelope = {})
 const on = (occurredAt: string, id?: string) => ({ occurredAt, ...(id && { id }) });
 
 describe('situation board', () => {
+  it('carries the description of the latest MeasureImposed of the key, also once lifted; null when it has none', () => {
+    given(
+      report('MeasureImposed', { measure: 'other', description: 'ban on gatherings' }, { id: 'o1', ...on('2022-01-05') }),
+      report('MeasureImposed', { measure: 'other', description: 'ban on public gatherings of over 3' }, { id: 'o2', ...on('2022-01-06') }),
+      report('MeasureLifted', { measure: 'other' }, { id: 'o3', ...on('2022-01-09') }),
+      imposed('curfew', undefined, { id: 'c', ...on('2022-01-05') }),
+    ).when().then({
+      measures: [
+        { measure: 'curfew', active: true, description: null, eventId: 'c' },
+        { measure: 'other', active: false, description: 'ban on public gatherings of over 3', eventId: 'o3' },
+      ],
+    });
+    given(
+      report('MeasureImposed', { measure: 'other', description: 'ban on gatherings' }, { id: 'o1', ...on('2022-01-05') }),
+      report('MeasureImposed', { measure: 'other', description: 'ban on public gatherings of over 3' }, { id: 'o2', ...on('2022-01-06') }),
+    ).when({ asOf: '2022-01-05' }).then({ measures: [{ measure: 'other', description: 'ban on gatherings' }] });
+  });
+
   it('shows each measure by (measure, scope), nationwide by default, active since its latest change', () => {
     given(
       imposed('curfew', 'Almaty', on('2022-01-05', 'c1')),

@@ -20,8 +20,8 @@ export type ContributorPresence = { contributor: string; force: string | null } 
 export type ForcePresence = { force: string } & Presence;
 
 export interface TroopTotal {
-  low: number;
-  best: number;
+  low: number | null;
+  best: number | null;
   high: number | null;
   openEnded: boolean;
   from: 'forces' | 'contributors';
@@ -44,17 +44,22 @@ const statusOf = (r: TroopReport): TroopStatus =>
 const strengthOf = (r: TroopReport): Figure | null =>
   r.data.strength ?? (r.type === 'TroopsWithdrawn' && r.data.completed ? { best: 0 } : null);
 
+const isWithdrawal = (status: TroopStatus | null): boolean => status === 'withdrawing' || status === 'withdrawn';
+
 /**
- * One party's presence from its reports in "latest" order. A status change is a change of the status
- * value; `authorized` holds until the first report, and `withdrawnAt` is when the current `withdrawn`
- * began (null unless withdrawn).
+ * One party's presence from its reports in "latest" order. `authorized` holds until the first report;
+ * `withdrawnAt` is when the current `withdrawn` began (null unless withdrawn). Strength is a level: only
+ * a level change outdates a claim (every withdrawal step, and a deployment that returns after one);
+ * `arriving` and `deployed` name the same force.
  */
 export const presenceOf = (reports: TroopReport[], authorized: boolean): Presence => {
   let status: TroopStatus | null = authorized ? 'authorized' : null;
-  let change: TroopReport | null = null;
+  let statusChange: TroopReport | null = null;
+  let levelChange: TroopReport | null = null;
   let firstArrivedAt: string | null = null;
   for (const r of reports.filter(isCounted)) {
-    if (statusOf(r) !== status) [status, change] = [statusOf(r), r];
+    if (r.type === 'TroopsWithdrawn' || isWithdrawal(status)) levelChange = r;
+    if (statusOf(r) !== status) [status, statusChange] = [statusOf(r), r];
     if (r.type === 'TroopsDeployed') firstArrivedAt ??= r.occurredAt;
   }
   const claims = reports.flatMap((r) => {
@@ -63,27 +68,41 @@ export const presenceOf = (reports: TroopReport[], authorized: boolean): Presenc
   });
   return {
     status,
-    strength: summarise(claims, outdatedBefore(change)),
+    strength: summarise(claims, outdatedBefore(levelChange)),
     firstArrivedAt,
-    withdrawnAt: status === 'withdrawn' && change ? change.occurredAt : null,
+    withdrawnAt: status === 'withdrawn' && statusChange ? statusChange.occurredAt : null,
   };
 };
 
+const isPresent = (status: TroopStatus | null): boolean => status === 'arriving' || status === 'deployed' || status === 'withdrawing';
+
+const sumOrNull = (xs: (number | null)[]): number | null => {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
+};
+
 /**
- * A party with no counted strength adds 0, and so does an unknown lower bound (counts are not negative);
- * a party whose high is unbounded makes the total's high null.
+ * The units present add up; unknown is not zero. A present unit with no counted strength adds nothing
+ * to `low` and `best` and leaves `high` unbounded; with no counted strength at all the total is unknown.
+ * With nobody present it is 0 only when someone was present and has left, otherwise unknown.
  */
-const totalOf = (strengths: Summary[], from: TroopTotal['from']): TroopTotal =>
-  strengths.reduce<TroopTotal>(
-    (t, s) => ({
-      low: t.low + (s.low ?? 0),
-      best: t.best + (s.best ?? 0),
-      high: t.high === null || (s.best !== null && s.high === null) ? null : t.high + (s.high ?? 0),
-      openEnded: t.openEnded || s.openEnded,
-      from,
-    }),
-    { low: 0, best: 0, high: 0, openEnded: false, from },
-  );
+export const totalOf = (units: Presence[], from: TroopTotal['from']): TroopTotal => {
+  const present = units.filter((u) => isPresent(u.status)).map((u) => u.strength);
+  if (present.length === 0) {
+    const left = units.some((u) => u.status === 'withdrawn');
+    return left ? { low: 0, best: 0, high: 0, openEnded: false, from } : { low: null, best: null, high: null, openEnded: false, from };
+  }
+  const known = present.filter((s) => s.best !== null);
+  if (known.length === 0) return { low: null, best: null, high: null, openEnded: true, from };
+  const highs = present.map((s) => (s.best === null ? null : s.high));
+  return {
+    low: sumOrNull(known.map((s) => s.low)),
+    best: known.reduce((sum, s) => sum + (s.best as number), 0),
+    high: highs.includes(null) ? null : (highs as number[]).reduce((a, b) => a + b, 0),
+    openEnded: present.some((s) => s.best === null || s.openEnded),
+    from,
+  };
+};
 
 const groupBy = <T>(xs: T[], keyOf: (x: T) => string | undefined): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
@@ -134,8 +153,8 @@ export const presenceFrom = (events: Standing[]): TroopPresenceView => {
     contributors,
     forces,
     total: fromForces
-      ? totalOf(forces.map((f) => f.strength), 'forces')
-      : totalOf(contributors.filter((c) => c.status !== 'withdrawn').map((c) => c.strength), 'contributors'),
+      ? totalOf(forces, 'forces')
+      : totalOf(contributors, 'contributors'),
   };
 };
 

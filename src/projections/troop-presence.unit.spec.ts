@@ -24,7 +24,7 @@ describe('troop presence', () => {
       authorizations: [{ authority: 'CSTO Collective Security Council', contributors: ['Russia'], at: '2022-01-06T00:00:00.000Z', eventId: 'auth' }],
       contributors: [{ contributor: 'Russia', force: null, status: 'authorized', strength: { ...nothing, excluded: [] }, firstArrivedAt: null, withdrawnAt: null }],
       forces: [],
-      total: { low: 0, best: 0, high: 0, openEnded: false, from: 'contributors' },
+      total: { low: null, best: null, high: null, openEnded: false, from: 'contributors' },
     });
   });
 
@@ -53,9 +53,9 @@ describe('troop presence', () => {
     given(...events).when().then({
       contributors: [{
         status: 'deployed', firstArrivedAt: '2022-01-07T00:00:00.000Z', withdrawnAt: null,
-        strength: { low: 2000, best: 2000, high: 2000, excluded: [{ eventId: 'd1', by: 'd2', reason: 'outdated' }] },
+        strength: { low: 1000, best: 2000, high: 2000, excluded: [] },
       }],
-      total: { low: 2000, best: 2000, high: 2000, from: 'contributors' },
+      total: { low: 1000, best: 2000, high: 2000, from: 'contributors' },
     });
   });
 
@@ -67,7 +67,7 @@ describe('troop presence', () => {
     ).when().then({ contributors: [{ status: 'deployed', strength: { low: 1000, best: 1200, high: 1200, excluded: [] } }] });
   });
 
-  it('outdates claims strictly older than the latest status change, by that change, even one without a strength', () => {
+  it('changes no level from arriving to deployed: the spread of the arriving force\'s figures stays', () => {
     given(
       deployed({ contributor: 'Russia', status: 'arriving', strength: exactly(1000) }, { id: 'a', ...on(7) }),
       deployed({ contributor: 'Russia', status: 'deployed' }, { id: 'change', ...on(8, 'x') }),
@@ -75,8 +75,39 @@ describe('troop presence', () => {
     ).when().then({
       contributors: [{
         status: 'deployed',
-        strength: { best: 900, claims: [{ eventId: 'same-day' }], excluded: [{ eventId: 'a', by: 'change', reason: 'outdated' }] },
+        strength: { low: 900, best: 900, high: 1000, claims: [{ eventId: 'a' }, { eventId: 'same-day' }], excluded: [] },
       }],
+    });
+  });
+
+  it('outdates claims strictly older than the latest withdrawal step, by that step, even one without a strength', () => {
+    given(
+      deployed({ contributor: 'Russia', strength: exactly(1000) }, { id: 'a', ...on(7) }),
+      deployed({ contributor: 'Russia', strength: exactly(900) }, { id: 'same-day', ...on(10, 'y'), reportedAt: '2022-01-10T12:00:00Z' }),
+      withdrawn({ contributor: 'Russia', completed: false }, { id: 'step', ...on(10, 'x'), reportedAt: '2022-01-11T12:00:00Z' }),
+    ).when().then({
+      contributors: [{
+        status: 'withdrawing',
+        strength: { best: 900, claims: [{ eventId: 'same-day' }], excluded: [{ eventId: 'a', by: 'step', reason: 'outdated' }] },
+      }],
+    });
+  });
+
+  it('counts a return after a withdrawal as a level change', () => {
+    given(
+      deployed({ contributor: 'Russia', strength: exactly(1000) }, { id: 'a', ...on(7) }),
+      withdrawn({ contributor: 'Russia', completed: true }, { id: 'out', ...on(12) }),
+      deployed({ contributor: 'Russia', status: 'arriving' }, { id: 'back', ...on(15) }),
+      deployed({ contributor: 'Russia', strength: exactly(300) }, { id: 'later', ...on(16) }),
+    ).when().then({
+      contributors: [{
+        status: 'deployed',
+        strength: {
+          best: 300, claims: [{ eventId: 'later' }],
+          excluded: [{ eventId: 'a', by: 'back', reason: 'outdated' }, { eventId: 'out', by: 'back', reason: 'outdated' }],
+        },
+      }],
+      total: { low: 300, best: 300, high: 300, openEnded: false },
     });
   });
 
@@ -110,7 +141,7 @@ describe('troop presence', () => {
     given(withdrawn({ contributor: 'Russia', strength: exactly(40) })).when().then({ contributors: [{ status: 'withdrawn', strength: { best: 40 } }] });
   });
 
-  it('totals the contributors not withdrawn; one with no counted strength adds 0; an open-ended one makes high null', () => {
+  it('totals the contributors present; an open-ended one makes high null', () => {
     given(
       authorized(['Armenia', 'Belarus', 'Russia', 'Tajikistan']),
       deployed({ contributor: 'Russia', strength: { best: 2000, qualifier: 'at_least' } }),
@@ -126,6 +157,36 @@ describe('troop presence', () => {
       ],
       total: { low: 2100, best: 2150, high: null, openEnded: true, from: 'contributors' },
     });
+  });
+
+  it('does not read unknown as zero: a present contributor with no counted strength leaves the total open-ended', () => {
+    given(
+      deployed({ contributor: 'Belarus', strength: exactly(150) }),
+      deployed({ contributor: 'Russia', status: 'arriving' }),
+    ).when().then({ total: { low: 150, best: 150, high: null, openEnded: true, from: 'contributors' } });
+  });
+
+  it('gives an unknown total when nobody present has a counted strength', () => {
+    given(deployed({ contributor: 'Russia' }), withdrawn({ contributor: 'Belarus', completed: false }))
+      .when()
+      .then({ total: { low: null, best: null, high: null, openEnded: true, from: 'contributors' } });
+  });
+
+  it('sums only the lows that are known: an up-to figure has none', () => {
+    given(
+      deployed({ contributor: 'Belarus', strength: { best: 150, qualifier: 'up_to' } }),
+      deployed({ contributor: 'Russia', strength: { best: 200, qualifier: 'up_to' } }),
+    ).when().then({ total: { low: null, best: 350, high: 350, openEnded: false } });
+    given(
+      deployed({ contributor: 'Belarus', strength: { best: 150, qualifier: 'up_to' } }),
+      deployed({ contributor: 'Russia', strength: exactly(200) }),
+    ).when().then({ total: { low: 200, best: 350, high: 350, openEnded: false } });
+  });
+
+  it('is 0 only when every contributor that was present has left', () => {
+    given(authorized(['Armenia', 'Russia']), deployed({ contributor: 'Russia', strength: exactly(2000) }), withdrawn({ contributor: 'Russia', strength: exactly(5) }))
+      .when()
+      .then({ total: { low: 0, best: 0, high: 0, openEnded: false, from: 'contributors' } });
   });
 
   it('totals the forces\' summaries when there are whole-force claims', () => {

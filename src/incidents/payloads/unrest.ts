@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Measure } from '../../core/events';
 import { FigureBody } from './figure';
 
@@ -19,7 +19,10 @@ export class ProtestReported {
 export class MeasureImposed {
   @IsIn(MEASURES) measure: Measure;
   @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
-  @IsOptional() @MaxLength(TEXT) @IsString() description?: string;
+  /** Required for the measure `other`: it says what the measure is. */
+  @ValidateIf((o) => o.measure === 'other' || o.description !== undefined)
+  @MaxLength(TEXT) @IsString() @IsNotEmpty({ message: 'description must say what the measure is (required for the measure "other")' })
+  description?: string;
 }
 
 export class MeasureLifted {
