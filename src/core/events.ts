@@ -84,6 +84,8 @@ export interface Envelope<T extends EventType = EventType> {
   id: string;
   type: T;
   occurredAt: string; // ISO 8601 UTC
+  /** occurredAt exactly as the client sent it: a date-only value stays that date. */
+  occurredAtAsReported: string;
   occurredPrecision: Precision;
   location?: Location;
   source: SourceRef;

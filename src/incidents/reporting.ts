@@ -67,6 +67,7 @@ export async function decideEvents(
         incidentId: context.incident.id,
         schemaVersion: CATALOGUE[body.type].schemaVersion,
         occurredAt: instant(body.occurredAt, context.incident.timeZone, 'start'),
+        occurredAtAsReported: body.occurredAt,
         occurredPrecision: body.occurredPrecision ?? (isDateOnly(body.occurredAt) ? 'day' : 'exact'),
         ...(body.location !== undefined ? { location: body.location } : {}),
         source: body.source,

@@ -9,6 +9,7 @@ export interface Claim {
   attributedTo: string | null;
   quote: string | null;
   occurredAt: string;
+  occurredAtAsReported: string;
   reportedAt: string;
   position: number;
   correctedBy: string | null;
@@ -22,6 +23,7 @@ export const claimOf = (event: Standing, figure: Figure): Claim => ({
   attributedTo: event.source.attributedTo ?? null,
   quote: event.source.quote ?? null,
   occurredAt: event.occurredAt,
+  occurredAtAsReported: event.occurredAtAsReported,
   reportedAt: event.reportedAt,
   position: event.position,
   correctedBy: event.correctedBy,

@@ -9,6 +9,7 @@ const claim = (eventId: string, day: number, best: number, low: number | null, p
   attributedTo: null,
   quote: null,
   occurredAt: `2022-01-0${day}T00:00:00.000Z`,
+  occurredAtAsReported: `2022-01-0${day}`,
   reportedAt: '2022-01-10T00:00:00.000Z',
   position,
   correctedBy: null,

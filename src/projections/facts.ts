@@ -6,7 +6,7 @@ import { Envelope, EventType, IncidentEvent } from '../core/events';
  */
 type FactOf<T extends EventType> = Pick<
   Envelope<T>,
-  'id' | 'type' | 'occurredAt' | 'occurredPrecision' | 'reportedAt' | 'source' | 'location' | 'data'
+  'id' | 'type' | 'occurredAt' | 'occurredAtAsReported' | 'occurredPrecision' | 'reportedAt' | 'source' | 'location' | 'data'
 > & { incidentId: string; position: number };
 
 export type Fact<T extends EventType = EventType> = { [K in T]: FactOf<K> }[T];
@@ -19,6 +19,8 @@ export const factOf = (event: IncidentEvent): Fact => {
     incidentId: event.incidentId,
     position: event.position,
     occurredAt: event.occurredAt,
+    // Events stored before the field existed show their UTC instant.
+    occurredAtAsReported: event.occurredAtAsReported ?? event.occurredAt,
     occurredPrecision: event.occurredPrecision,
     reportedAt: event.reportedAt,
     source: { sourceId, ...(quote !== undefined && { quote }), ...(attributedTo !== undefined && { attributedTo }) },

@@ -41,6 +41,7 @@ export const stored = (...reports: Report[]): IncidentEvent[] =>
       id: r.id ?? `e${i + 1}`,
       type: r.type,
       occurredAt,
+      occurredAtAsReported: r.occurredAt ?? occurredAt,
       occurredPrecision: r.occurredPrecision ?? (r.occurredAt && isDateOnly(r.occurredAt) ? 'day' : 'exact'),
       ...(r.location && { location: r.location }),
       source: { sourceId: 'src-1', ...r.source },

@@ -10,6 +10,7 @@ export interface MeasureState {
   scope: string;
   active: boolean;
   since: string;
+  sinceAsReported: string;
   /** That of the latest MeasureImposed of the key, or null: a measure `other` says what it is. */
   description: string | null;
   eventId: string;
@@ -19,6 +20,7 @@ export interface FacilityState {
   facility: string;
   controlledBy: string;
   since: string;
+  sinceAsReported: string;
   eventId: string;
 }
 
@@ -27,6 +29,7 @@ export interface OfficialState {
   role: string | null;
   status: Payloads['OfficialStatusChanged']['change'];
   since: string;
+  sinceAsReported: string;
   eventId: string;
 }
 
@@ -34,6 +37,7 @@ export interface GovernmentChange {
   body: string;
   change: Payloads['GovernmentChanged']['change'];
   at: string;
+  atAsReported: string;
   eventId: string;
 }
 
@@ -49,7 +53,7 @@ export interface SituationView {
  * report of the same value is not a change, so `since` is when the current state began. `events` come
  * in "latest" order.
  */
-const settled = <T extends { occurredAt: string }>(events: T[], keyOf: (e: T) => string, valueOf: (e: T) => string) => {
+const settled = <T extends { occurredAt: string; occurredAtAsReported: string }>(events: T[], keyOf: (e: T) => string, valueOf: (e: T) => string) => {
   const byKey = new Map<string, { latest: T; since: T }>();
   for (const e of events) {
     const current = byKey.get(keyOf(e));
@@ -74,13 +78,14 @@ export const situationFrom = (events: Standing[]): SituationView => {
       scope: latest.data.scope ?? 'nationwide',
       active: latest.type === 'MeasureImposed',
       since: since.occurredAt,
+      sinceAsReported: since.occurredAtAsReported,
       description: descriptions.get(measureKey(latest)) ?? null,
       eventId: since.id,
     }))
     .sort((a, b) => byText(a.measure, b.measure) || byText(a.scope, b.scope));
 
   const facilities = settled(facilityChanges, (e) => e.data.facility, (e) => e.data.controlledBy)
-    .map(({ latest, since }) => ({ facility: latest.data.facility, controlledBy: latest.data.controlledBy, since: since.occurredAt, eventId: since.id }))
+    .map(({ latest, since }) => ({ facility: latest.data.facility, controlledBy: latest.data.controlledBy, since: since.occurredAt, sinceAsReported: since.occurredAtAsReported, eventId: since.id }))
     .sort((a, b) => byText(a.facility, b.facility));
 
   // A report that leaves the role out does not take away the role an earlier one named.
@@ -91,6 +96,7 @@ export const situationFrom = (events: Standing[]): SituationView => {
       role: roles.get(latest.data.person) ?? null,
       status: latest.data.change,
       since: since.occurredAt,
+      sinceAsReported: since.occurredAtAsReported,
       eventId: since.id,
     }))
     .sort((a, b) => byText(a.person, b.person));
@@ -98,7 +104,7 @@ export const situationFrom = (events: Standing[]): SituationView => {
   // Government changes are a history, not a state: every change, by body, then in "latest" order.
   const government = counted
     .filter(isOfType('GovernmentChanged'))
-    .map((e) => ({ body: e.data.body, change: e.data.change, at: e.occurredAt, eventId: e.id }))
+    .map((e) => ({ body: e.data.body, change: e.data.change, at: e.occurredAt, atAsReported: e.occurredAtAsReported, eventId: e.id }))
     .sort((a, b) => byText(a.body, b.body));
 
   return { measures, facilities, officials, government };

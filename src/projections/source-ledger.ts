@@ -25,6 +25,7 @@ export interface LedgerEntry {
   incidentId: string;
   type: EventType;
   occurredAt: string;
+  occurredAtAsReported: string;
   reportedAt: string;
   position: number;
   quote: string | null;
@@ -83,6 +84,7 @@ export const ledgerOf = (state: LedgerState, filters: Filters, sourceId: string)
         incidentId: f.incidentId,
         type: f.type,
         occurredAt: f.occurredAt,
+        occurredAtAsReported: f.occurredAtAsReported,
         reportedAt: f.reportedAt,
         position: f.position,
         quote: f.source.quote ?? null,

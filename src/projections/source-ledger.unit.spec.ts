@@ -20,12 +20,12 @@ describe('source ledger', () => {
       sourceId: 'reuters',
       events: [
         {
-          eventId: 'c', incidentId: 'other-incident', type: 'TroopsDeployed', occurredAt: '2022-01-06T00:00:00.000Z',
+          eventId: 'c', incidentId: 'other-incident', type: 'TroopsDeployed', occurredAt: '2022-01-06T00:00:00.000Z', occurredAtAsReported: '2022-01-06',
           reportedAt: '2022-01-06T06:00:00.000Z', position: 3, quote: null, attributedTo: null,
           summary: 'Russia troops arriving', figure: null, retracted: false, corrected: false,
         },
         {
-          eventId: 'a', incidentId: 'incident-1', type: 'CasualtiesReported', occurredAt: '2022-01-08T00:00:00.000Z',
+          eventId: 'a', incidentId: 'incident-1', type: 'CasualtiesReported', occurredAt: '2022-01-08T00:00:00.000Z', occurredAtAsReported: '2022-01-08',
           reportedAt: '2022-01-08T06:00:00.000Z', position: 1, quote: 'at least 164 killed', attributedTo: 'Health Ministry',
           summary: 'Killed people: at least 164 (Health Ministry)',
           figure: { low: 164, best: 164, high: null, qualifier: 'at_least', text: null }, retracted: true, corrected: false,

@@ -9,6 +9,7 @@ export interface TimelineEntry {
   eventId: string;
   type: Fact['type'];
   occurredAt: string;
+  occurredAtAsReported: string;
   occurredPrecision: Precision;
   reportedAt: string;
   position: number;
@@ -37,6 +38,7 @@ export const timelineFrom = (facts: readonly Fact[], filters: Filters): Timeline
       eventId: f.id,
       type: f.type,
       occurredAt: f.occurredAt,
+      occurredAtAsReported: f.occurredAtAsReported,
       occurredPrecision: f.occurredPrecision,
       reportedAt: f.reportedAt,
       position: f.position,

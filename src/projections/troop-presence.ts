@@ -13,7 +13,9 @@ export interface Presence {
   status: TroopStatus | null;
   strength: Summary;
   firstArrivedAt: string | null;
+  firstArrivedAtAsReported: string | null;
   withdrawnAt: string | null;
+  withdrawnAtAsReported: string | null;
 }
 
 export type ContributorPresence = { contributor: string; force: string | null } & Presence;
@@ -28,8 +30,8 @@ export interface TroopTotal {
 }
 
 export interface TroopPresenceView {
-  requests: { requestedBy: string; requestedFrom: string; at: string; eventId: string }[];
-  authorizations: { authority: string; contributors: string[]; at: string; eventId: string }[];
+  requests: { requestedBy: string; requestedFrom: string; at: string; atAsReported: string; eventId: string }[];
+  authorizations: { authority: string; contributors: string[]; at: string; atAsReported: string; eventId: string }[];
   contributors: ContributorPresence[];
   forces: ForcePresence[];
   total: TroopTotal;
@@ -56,11 +58,11 @@ export const presenceOf = (reports: TroopReport[], authorized: boolean): Presenc
   let status: TroopStatus | null = authorized ? 'authorized' : null;
   let statusChange: TroopReport | null = null;
   let levelChange: TroopReport | null = null;
-  let firstArrivedAt: string | null = null;
+  let firstArrival: TroopReport | null = null;
   for (const r of reports.filter(isCounted)) {
     if (r.type === 'TroopsWithdrawn' || isWithdrawal(status)) levelChange = r;
     if (statusOf(r) !== status) [status, statusChange] = [statusOf(r), r];
-    if (r.type === 'TroopsDeployed') firstArrivedAt ??= r.occurredAt;
+    if (r.type === 'TroopsDeployed') firstArrival ??= r;
   }
   const claims = reports.flatMap((r) => {
     const figure = strengthOf(r);
@@ -69,8 +71,10 @@ export const presenceOf = (reports: TroopReport[], authorized: boolean): Presenc
   return {
     status,
     strength: summarise(claims, outdatedBefore(levelChange)),
-    firstArrivedAt,
+    firstArrivedAt: firstArrival?.occurredAt ?? null,
+    firstArrivedAtAsReported: firstArrival?.occurredAtAsReported ?? null,
     withdrawnAt: status === 'withdrawn' && statusChange ? statusChange.occurredAt : null,
+    withdrawnAtAsReported: status === 'withdrawn' && statusChange ? statusChange.occurredAtAsReported : null,
   };
 };
 
@@ -142,12 +146,14 @@ export const presenceFrom = (events: Standing[]): TroopPresenceView => {
       requestedBy: r.data.requestedBy,
       requestedFrom: r.data.requestedFrom,
       at: r.occurredAt,
+      atAsReported: r.occurredAtAsReported,
       eventId: r.id,
     })),
     authorizations: authorizations.map((a) => ({
       authority: a.data.authority,
       contributors: a.data.contributors ?? [],
       at: a.occurredAt,
+      atAsReported: a.occurredAtAsReported,
       eventId: a.id,
     })),
     contributors,
