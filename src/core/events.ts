@@ -106,5 +106,8 @@ export type IncidentEvent = {
   };
 }[EventType];
 
+/** Event ids are UUIDs compared in one form: two that differ only in letter case are the same id. */
+export const canonicalId = (id: string): string => id.toLowerCase();
+
 export const isKnowledgeStatement = (e: { type: string }): boolean =>
   e.type === 'ClaimRetracted' || e.type === 'ClaimCorrected';

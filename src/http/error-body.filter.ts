@@ -13,7 +13,7 @@ export interface ErrorBody {
 }
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
+  400: 'Bad Request', 415: 'Unsupported Media Type', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
   413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -37,6 +37,7 @@ export function errorBody(error: unknown): ErrorBody {
     return body(400, `Malformed JSON: ${parserError.message}`, [{ field: '(body)', message: `the body is not valid JSON: ${parserError.message}` }]);
   }
   if (parserError?.type === 'entity.too.large') return body(413, 'The body is over the 1 MiB limit');
+  if (parserError?.status === 415) return body(415, parserError.message ?? 'Unsupported media type', [{ field: 'Content-Type', message: 'the body must be application/json' }]);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse() as string | { message?: string | string[] };

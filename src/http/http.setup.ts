@@ -4,11 +4,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidInput } from '../core/errors';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
+import { refuseHostileShapes, requireJsonAndWellFormedUrl, verifyUtf8 } from './strict-input';
 import { fieldErrors } from './validation';
 
 /** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
 export function setUpHttp(app: NestExpressApplication): INestApplication {
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(requireJsonAndWellFormedUrl);
+  app.useBodyParser('json', { limit: '1mb', verify: verifyUtf8 });
+  app.use(refuseHostileShapes);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

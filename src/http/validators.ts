@@ -31,6 +31,13 @@ export const IsTimeZone = rule(
   '$property must be an IANA time zone name such as UTC or Asia/Almaty',
 );
 
+/** A whole number that JavaScript holds exactly: 1e308 and 2^53 + 1 are refused, not rounded. */
+export const IsSafeInteger = rule(
+  'isSafeInteger',
+  (v) => Number.isSafeInteger(v),
+  '$property must be an integer no greater than 9007199254740991 (2^53 - 1)',
+);
+
 /** For figures: `low` may not exceed `best`, `high` may not be below it. */
 export const IsAtMostBest = rule(
   'isAtMostBest',

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
 import { InvalidInput, NotFound, TooLarge } from '../core/errors';
-import { instant } from '../core/time';
+import { canonicalId } from '../core/events';
+import { instant, isStorable } from '../core/time';
 import { Register, INCIDENTS_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
 import { EVENT_STORE } from '../store/store.module';
@@ -9,6 +10,7 @@ import { CATALOGUE, isEventType } from './catalogue';
 import { served } from './served';
 import { Incident, incidentStream, RegisterIncident } from './incident';
 import { EventEnvelopeBody, MAX_BATCH } from './payloads/envelope';
+import { EventsQuery } from './queries';
 import { checkShapes, decideEvents } from './reporting';
 
 export interface AppendAnswer {
@@ -24,6 +26,9 @@ export class IncidentLog {
 
   async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
     const timeZone = body.timeZone ?? 'UTC';
+    if (body.startedAt !== undefined && !isStorable(instant(body.startedAt, timeZone, 'start'))) {
+      throw new InvalidInput([{ field: 'startedAt', message: `${body.startedAt} read in ${timeZone} falls outside years 0001 to 9999` }]);
+    }
     const incident: Incident = {
       ...body,
       timeZone,
@@ -43,6 +48,10 @@ export class IncidentLog {
     const incident = this.incident(incidentId);
     const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
     const { events: raw, expectedRevision: bodyRevision } = isBatch ? (body as { events: unknown; expectedRevision?: unknown }) : { events: [body], expectedRevision: undefined };
+    if (isBatch) {
+      const unknown = Object.keys(body as object).filter((key) => !BATCH_FIELDS.includes(key));
+      if (unknown.length > 0) throw new InvalidInput(unknown.map((field) => ({ field, message: `property ${field} should not exist; a batch holds only ${BATCH_FIELDS.join(' and ')}` })));
+    }
     if (!Array.isArray(raw)) throw new InvalidInput([{ field: 'events', message: 'events must be an array' }]);
     if (raw.length > MAX_BATCH) throw new TooLarge(`A batch holds at most ${MAX_BATCH} events; this one has ${raw.length}`);
     if (raw.length === 0) throw new InvalidInput([{ field: 'events', message: 'events must hold at least one event' }]);
@@ -65,23 +74,23 @@ export class IncidentLog {
   private expectedRevision(ifMatch: string | undefined, fromBody: unknown): number | undefined {
     if (ifMatch !== undefined && ifMatch.trim() !== '*') {
       const match = /^\s*(?:W\/)?"?(-1|\d+)"?\s*$/.exec(ifMatch);
-      if (!match) throw new InvalidInput([{ field: 'If-Match', message: 'If-Match must be a revision in quotes, such as "3" ("-1" for an empty incident)' }]);
+      if (!match || !Number.isSafeInteger(Number(match[1]))) throw new InvalidInput([{ field: 'If-Match', message: 'If-Match must be a revision in quotes, such as "3" ("-1" for an empty incident)' }]);
       return Number(match[1]);
     }
     if (fromBody === undefined) return undefined;
-    if (!Number.isInteger(fromBody) || (fromBody as number) < -1) {
+    if (!Number.isSafeInteger(fromBody) || (fromBody as number) < -1) {
       throw new InvalidInput([{ field: 'expectedRevision', message: 'expectedRevision must be an integer, -1 or more' }]);
     }
     return fromBody as number;
   }
 
-  async events(incidentId: string, query: { type?: string; after?: string; limit?: string }): Promise<{ events: unknown[]; next: number | null; revision: number }> {
+  async events(incidentId: string, query: EventsQuery): Promise<{ events: unknown[]; next: number | null; revision: number }> {
     const incident = this.incident(incidentId);
     const errors = [];
-    const after = query.after === undefined ? -1 : Number(query.after);
-    const limit = query.limit === undefined ? 100 : Number(query.limit);
-    if (!Number.isInteger(after) || after < -1) errors.push({ field: 'after', message: 'after must be a revision (an integer, -1 or more)' });
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.push({ field: 'limit', message: 'limit must be an integer from 1 to 1000' });
+    const after = query.after === undefined ? -1 : integerOf(query.after);
+    const limit = query.limit === undefined ? 100 : integerOf(query.limit);
+    if (!Number.isSafeInteger(after) || after < -1) errors.push({ field: 'after', message: 'after must be a revision (an integer, -1 or more)' });
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) errors.push({ field: 'limit', message: 'limit must be an integer from 1 to 1000' });
     if (query.type !== undefined && !isEventType(query.type)) errors.push({ field: 'type', message: `type must be one of: ${Object.keys(CATALOGUE).join(', ')}` });
     if (errors.length > 0) throw new InvalidInput(errors);
     const stream = incidentStream(incident.id);
@@ -103,8 +112,9 @@ export class IncidentLog {
   }
 
   async eventDetail(eventId: string, raw: boolean): Promise<Record<string, unknown>> {
-    const stored = await this.store.readEvent(eventId);
+    const stored = await this.store.readEvent(canonicalId(eventId));
     if (!stored) throw new NotFound(`No event ${eventId}`);
+    eventId = stored.id;
     if (raw) return { ...stored.event, hash: stored.hash, position: stored.position };
     const event = served(stored);
     const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
@@ -119,6 +129,11 @@ export class IncidentLog {
     };
   }
 }
+
+/** A whole number written as one (an empty value is not 0); NaN otherwise. */
+const integerOf = (value: string): number => (/^-?\d+$/.test(value) ? Number(value) : NaN);
+
+const BATCH_FIELDS = ['events', 'expectedRevision'];
 
 const answerOf = (result: AppendResult): AppendAnswer => {
   const mixed = result.written && result.events.some((e) => e.existing);

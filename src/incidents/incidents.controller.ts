@@ -7,6 +7,7 @@ import { EVENT_STORE } from '../store/store.module';
 import { CATALOGUE } from './catalogue';
 import { Incident, incidentStream, RegisterIncident } from './incident';
 import { IncidentLog } from './incident-log';
+import { EventQuery, EventsQuery } from './queries';
 import { EventBatchBody, EventEnvelopeBody } from './payloads/envelope';
 
 const payloadClasses = Object.values(CATALOGUE).map((kind) => kind.payload);
@@ -75,7 +76,7 @@ export class IncidentsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
   async events(
     @Param('id') id: string,
-    @Query() query: { type?: string; after?: string; limit?: string },
+    @Query() query: EventsQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
     const { events, next, revision } = await this.log.events(id, query);
@@ -85,7 +86,7 @@ export class IncidentsController {
 
   @Get('events/:eventId')
   @ApiQuery({ name: 'raw', required: false, description: 'true: the event exactly as stored and hashed' })
-  async event(@Param('eventId') eventId: string, @Query('raw') raw?: string): Promise<unknown> {
-    return this.log.eventDetail(eventId, raw === 'true');
+  async event(@Param('eventId') eventId: string, @Query() query: EventQuery): Promise<unknown> {
+    return this.log.eventDetail(eventId, query.raw === 'true');
   }
 }

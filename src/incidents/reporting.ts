@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventToAppend } from '../core/event-store/event-store';
 import { correctedPayload, FIGURE_FIELD } from '../core/corrections';
-import { EventType, isKnowledgeStatement, Payloads } from '../core/events';
-import { FieldError, RuleBroken } from '../core/errors';
-import { instant, isDateOnly, toUtc } from '../core/time';
+import { canonicalId, EventType, isKnowledgeStatement, Payloads } from '../core/events';
+import { FieldError, InvalidInput, RuleBroken } from '../core/errors';
+import { instant, isDateOnly, isStorable, toUtc } from '../core/time';
 import { validatePlain } from '../http/validation';
 import { Source } from '../sources/source';
 import { CATALOGUE, isEventType } from './catalogue';
@@ -45,10 +45,12 @@ export async function decideEvents(
   prefixOf: (i: number) => string,
 ): Promise<EventToAppend[]> {
   const errors: FieldError[] = [];
+  const outOfRange: FieldError[] = [];
   const earlier = new Map<string, { type: EventType; data: Record<string, unknown> }>();
   const events: EventToAppend[] = [];
-  for (const [i, body] of bodies.entries()) {
+  for (const [i, sent] of bodies.entries()) {
     const prefix = prefixOf(i);
+    const body = canonicalIds(sent);
     const source = context.source(body.source.sourceId);
     if (!source) {
       errors.push({ field: at(prefix, 'source.sourceId'), message: `no source "${body.source.sourceId}" is registered` });
@@ -59,6 +61,8 @@ export async function decideEvents(
       errors.push(...(await checkTarget(body, context, earlier, prefix)));
     }
     const id = body.id ?? randomUUID();
+    const occurredAt = instant(body.occurredAt, context.incident.timeZone, 'start');
+    if (!isStorable(occurredAt)) outOfRange.push({ field: at(prefix, 'occurredAt'), message: `${body.occurredAt} read in ${context.incident.timeZone} falls outside years 0001 to 9999` });
     earlier.set(id, { type: body.type, data: body.data });
     events.push({
       id,
@@ -66,7 +70,7 @@ export async function decideEvents(
       body: {
         incidentId: context.incident.id,
         schemaVersion: CATALOGUE[body.type].schemaVersion,
-        occurredAt: instant(body.occurredAt, context.incident.timeZone, 'start'),
+        occurredAt,
         occurredAtAsReported: body.occurredAt,
         occurredPrecision: body.occurredPrecision ?? (isDateOnly(body.occurredAt) ? 'day' : 'exact'),
         ...(body.location !== undefined ? { location: body.location } : {}),
@@ -76,9 +80,17 @@ export async function decideEvents(
       },
     });
   }
+  if (outOfRange.length > 0) throw new InvalidInput(outOfRange);
   if (errors.length > 0) throw new RuleBroken(errors);
   return events;
 }
+
+/** The event's id and, for a retraction or correction, its target's id, in their one canonical form. */
+const canonicalIds = (body: EventEnvelopeBody): EventEnvelopeBody => ({
+  ...body,
+  ...(body.id !== undefined && { id: canonicalId(body.id) }),
+  ...(isKnowledgeStatement(body) && { data: { ...body.data, eventId: canonicalId((body.data as { eventId: string }).eventId) } }),
+});
 
 async function checkTarget(
   body: EventEnvelopeBody,

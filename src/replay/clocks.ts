@@ -1,12 +1,18 @@
+import { IsOptional, IsString } from 'class-validator';
 import { FieldError, InvalidInput } from '../core/errors';
 import { Filters } from '../core/filters';
-import { instant, isDateTimeWithZone, isRealDate } from '../core/time';
+import { clamped, instant, isDateTimeWithZone, isRealDate } from '../core/time';
 
-export interface ClockQuery {
-  asOf?: string;
-  knownAt?: string;
-  atPosition?: string;
-  minPosition?: string;
+/** The query of every projection: the three clocks and minPosition. Any other parameter is refused. */
+export class ClockQuery {
+  /** Event time: a date (the end of that day in the incident's zone) or a date-time with zone. */
+  @IsOptional() @IsString() asOf?: string;
+  /** Knowledge time, read like asOf. */
+  @IsOptional() @IsString() knownAt?: string;
+  /** A log position: the answer as the log stood then. */
+  @IsOptional() @IsString() atPosition?: string;
+  /** Wait (up to 5 s) until the read model reflects this position, else 503. */
+  @IsOptional() @IsString() minPosition?: string;
 }
 
 /** The three clocks of a projection query, read in the incident's time zone; plus minPosition. */
@@ -14,14 +20,14 @@ export function readClocks(query: ClockQuery, timeZone: string): { filters: Filt
   const errors: FieldError[] = [];
   const date = (field: 'asOf' | 'knownAt'): string | null => {
     const value = query[field];
-    if (value === undefined || value === '') return null;
-    if (isRealDate(value) || isDateTimeWithZone(value)) return instant(value, timeZone, 'end');
-    errors.push({ field, message: `${field} must be a date (YYYY-MM-DD, read in ${timeZone}) or a date-time with a zone` });
+    if (value === undefined) return null;
+    if (isRealDate(value) || isDateTimeWithZone(value)) return clamped(instant(value, timeZone, 'end'));
+    errors.push({ field, message: `${field} must be a real date (YYYY-MM-DD, read in ${timeZone}) or date-time with a zone, in years 0001 to 9999` });
     return null;
   };
   const position = (field: 'atPosition' | 'minPosition'): number | null => {
     const value = query[field];
-    if (value === undefined || value === '') return null;
+    if (value === undefined) return null;
     if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
     errors.push({ field, message: `${field} must be a log position (a non-negative integer)` });
     return null;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { FigureBody } from './figure';
 
 export const CATEGORIES = ['killed', 'injured', 'arrested'] as const;
@@ -8,6 +8,6 @@ export const GROUPS = ['security_forces', 'protesters', 'civilians', 'unspecifie
 export class CasualtiesReported {
   @IsIn(CATEGORIES) category: (typeof CATEGORIES)[number];
   @IsIn(GROUPS) group: (typeof GROUPS)[number];
-  @Type(() => FigureBody) @ValidateNested() @IsDefined() figure: FigureBody;
+  @Type(() => FigureBody) @ValidateNested() @IsObject() @IsDefined() figure: FigureBody;
   @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
 }

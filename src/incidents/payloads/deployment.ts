@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { FigureBody } from './figure';
 
 // Payloads of foreign assistance: the request, the authorization, troops in and out.
@@ -22,13 +22,13 @@ export class DeploymentAuthorized {
 export class TroopsDeployed {
   @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
   @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
-  @IsOptional() @Type(() => FigureBody) @ValidateNested() strength?: FigureBody;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() @IsObject() strength?: FigureBody;
   @IsIn(['arriving', 'deployed']) status: 'arriving' | 'deployed';
 }
 
 export class TroopsWithdrawn {
   @ValidateIf((o) => o.force === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) contributor?: string;
   @ValidateIf((o) => o.contributor === undefined) @MaxLength(NAME) @IsString() @IsNotEmpty(EITHER) force?: string;
-  @IsOptional() @Type(() => FigureBody) @ValidateNested() strength?: FigureBody;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() @IsObject() strength?: FigureBody;
   @IsBoolean() completed: boolean;
 }

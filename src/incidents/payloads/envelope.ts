@@ -1,14 +1,14 @@
 import { Type } from 'class-transformer';
 import {
-  IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
+  IsArray, IsDefined, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { EVENT_TYPES, EventType, Precision } from '../../core/events';
-import { IsDateOrDateTime, IsDateTimeWithZone } from '../../http/validators';
+import { IsDateOrDateTime, IsDateTimeWithZone, IsSafeInteger } from '../../http/validators';
 
 export class LocationBody {
   @MaxLength(300) @IsNotEmpty() @IsString() name: string;
-  @IsOptional() @Max(90) @Min(-90) @IsNumber() lat?: number;
-  @IsOptional() @Max(180) @Min(-180) @IsNumber() lon?: number;
+  @IsOptional() @Max(90) @Min(-90) @IsNumber({ allowNaN: false, allowInfinity: false }) lat?: number;
+  @IsOptional() @Max(180) @Min(-180) @IsNumber({ allowNaN: false, allowInfinity: false }) lon?: number;
   @IsOptional() @IsIn(['exact', 'city', 'region', 'country']) precision?: 'exact' | 'city' | 'region' | 'country';
 }
 
@@ -26,8 +26,8 @@ export class EventEnvelopeBody {
   @IsIn(EVENT_TYPES as unknown as string[], { message: `type must be one of: ${EVENT_TYPES.join(', ')}` }) type: EventType;
   @IsDateOrDateTime() occurredAt: string;
   @IsOptional() @IsIn(['exact', 'hour', 'day', 'approximate']) occurredPrecision?: Precision;
-  @IsOptional() @Type(() => LocationBody) @ValidateNested() location?: LocationBody;
-  @Type(() => SourceRefBody) @ValidateNested() @IsDefined() source: SourceRefBody;
+  @IsOptional() @Type(() => LocationBody) @ValidateNested() @IsObject() location?: LocationBody;
+  @Type(() => SourceRefBody) @ValidateNested() @IsObject() @IsDefined() source: SourceRefBody;
   /** When it became public; defaults to the source's publishedAt. */
   @IsOptional() @IsDateTimeWithZone() reportedAt?: string;
   @IsObject() @IsDefined() data: Record<string, unknown>;
@@ -35,8 +35,8 @@ export class EventEnvelopeBody {
 
 /** An atomic batch: all stored or none. */
 export class EventBatchBody {
-  @Type(() => EventEnvelopeBody) @ValidateNested({ each: true }) @IsDefined() events: EventEnvelopeBody[];
-  @IsOptional() @Min(-1) @IsInt() expectedRevision?: number;
+  @Type(() => EventEnvelopeBody) @ValidateNested({ each: true }) @IsArray() @IsDefined() events: EventEnvelopeBody[];
+  @IsOptional() @Min(-1) @IsSafeInteger() expectedRevision?: number;
 }
 
 export const MAX_BATCH = 1000;

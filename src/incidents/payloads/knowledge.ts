@@ -13,7 +13,7 @@ export class ClaimCorrected {
   @IsUUID() eventId: string;
   @ValidateIf((o) => o.data === undefined)
   @IsDefined({ message: 'figure or data must be given' })
-  @ValidateNested() @Type(() => FigureBody)
+  @ValidateNested() @IsObject() @Type(() => FigureBody)
   figure?: FigureBody;
   @IsOptional() @IsObject() data?: Record<string, unknown>;
 }

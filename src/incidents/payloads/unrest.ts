@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Measure } from '../../core/events';
 import { FigureBody } from './figure';
 
@@ -13,7 +13,7 @@ export const MEASURES: Measure[] = [
 export class ProtestReported {
   @MaxLength(TEXT) @IsNotEmpty() @IsString() description: string;
   @IsOptional() @MaxLength(TEXT) @IsString() cause?: string;
-  @IsOptional() @Type(() => FigureBody) @ValidateNested() participants?: FigureBody;
+  @IsOptional() @Type(() => FigureBody) @ValidateNested() @IsObject() participants?: FigureBody;
 }
 
 export class MeasureImposed {
