@@ -30,7 +30,9 @@ export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig
     .filter((d) => d && d !== 'none');
   return {
     port,
-    host: env.HOST?.trim() || (apiKeys.length > 0 ? '0.0.0.0' : '127.0.0.1'),
+    // Keys are read but not enforced yet (access control is a later issue): until they are, keys never
+    // widen the listen address. Only an explicit HOST puts the server on the network.
+    host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     datasets,
     kurrentdbUrl,

@@ -12,8 +12,13 @@ describe('configuration', () => {
     expect(ledgerConfig({ DATASETS: 'a, b' }).datasets).toEqual(['a', 'b']);
   });
 
-  it('listens on every address once keys are configured, and refuses a bad port or key', () => {
-    expect(ledgerConfig({ API_KEYS: 'k1:reader,k2:admin' })).toMatchObject({ host: '0.0.0.0', apiKeys: [{ key: 'k1', role: 'reader' }, { key: 'k2', role: 'admin' }] });
+  it('stays on loopback when keys are configured, since they are not enforced yet; only HOST widens it', () => {
+    expect(ledgerConfig({ API_KEYS: 'k1:reader,k2:admin' })).toMatchObject({ host: '127.0.0.1' });
+    expect(ledgerConfig({ API_KEYS: 'k1:reader', HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0' });
+  });
+
+  it('reads keys, and refuses a bad port or key', () => {
+    expect(ledgerConfig({ API_KEYS: 'k1:reader,k2:admin' })).toMatchObject({ apiKeys: [{ key: 'k1', role: 'reader' }, { key: 'k2', role: 'admin' }] });
     expect(() => ledgerConfig({ PORT: 'http' })).toThrow('PORT');
     expect(() => ledgerConfig({ API_KEYS: 'nokey' })).toThrow('API_KEYS');
   });

@@ -15,7 +15,11 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, host);
   const logger = new Logger('Ledger');
   logger.log(`Listening on http://${host}:${port} (store: ${dataDir}); OpenAPI at /docs`);
-  if (apiKeys.length === 0) logger.warn('NO API KEYS CONFIGURED: open local mode, listening on loopback only');
+  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
+  if (apiKeys.length > 0) logger.warn('API_KEYS are read but NOT ENFORCED yet (access control is not built): every route is open');
+  else logger.warn('NO API KEYS CONFIGURED: open local mode');
+  if (!loopback) logger.warn(`OPEN SERVER ON THE NETWORK: HOST=${host} with no access control; anyone who can reach it can write`);
+  else logger.warn(`Listening on loopback only (${host})`);
 }
 
 /** LOG_LEVEL as Nest's logger levels: error, warn, info (the default), debug or verbose. */
