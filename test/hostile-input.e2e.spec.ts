@@ -58,7 +58,9 @@ const correction = (data: Record<string, unknown>) => event({ type: 'ClaimCorrec
 const CASES: Hostile[] = [
   // Nesting: refused before any library recurses into it.
   { name: 'a value nested 5,000 levels deep in data', body: () => splice(withData({ m: 'm' }), 'm', `"deep":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`), status: 400, field: 'data.deep.a.a.a.a' },
-  { name: 'an array nested 100,000 levels deep as the whole body', body: () => '['.repeat(100_000) + ']'.repeat(100_000), status: 400, field: '0.0.0.0.0.0' },
+  { name: 'an array nested 100,000 levels deep as the events', body: () => `{"events":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, status: 400, field: 'events.0.0.0.0.0' },
+  { name: 'an array as the whole body', body: () => [event()], status: 400, field: '(body)' },
+  { name: 'an array as a source registration', path: () => '/sources', body: () => [{ id: 'x', publisher: 'P', title: 'T', publishedAt: '2022-01-07' }], status: 400, field: '(body)' },
   { name: 'nesting one level deeper than the catalogue in a batch', body: () => ({ events: [correction({ strength: { best: { deeper: 1 } } })] }), status: 400, field: 'events.0.data.data.strength.best' },
   // Keys that reach an object's machinery, at every level.
   ...(['__proto__', 'constructor', 'prototype'] as const).flatMap((key): Hostile[] => [
@@ -76,6 +78,9 @@ const CASES: Hostile[] = [
   { name: 'an unknown payload field', body: () => withData({ severity: 'high' }), status: 400, field: 'data.severity' },
   { name: 'an unknown figure field', body: () => withData({ figure: { best: 5, median: 4 } }), status: 400, field: 'data.figure.median' },
   { name: 'an unknown field in a correction\'s data', body: () => correction({ severity: 'high' }), status: 422, field: 'data.data.severity' },
+  { name: 'a blank publisher', path: () => '/sources', body: () => ({ id: `s-${randomUUID()}`, publisher: '  ', title: 'T', publishedAt: '2022-01-07' }), status: 400, field: 'publisher' },
+  { name: 'a blank role', body: () => event({ type: 'OfficialStatusChanged', data: { person: 'Karim Massimov', role: ' ', change: 'detained' } }), status: 400, field: 'data.role' },
+  { name: 'an empty figure text', body: () => withData({ figure: { best: 5, text: '' } }), status: 400, field: 'data.figure.text' },
   { name: 'an unknown source registration field', path: () => '/sources', body: () => ({ id: `s-${randomUUID()}`, publisher: 'P', title: 'T', publishedAt: '2022-01-07', verified: true }), status: 400, field: 'verified' },
   // An array where an object is expected.
   { name: 'a figure that is an array', body: () => withData({ figure: [{ best: 5 }] }), status: 400, field: 'data.figure' },
@@ -150,7 +155,14 @@ describe('hostile input: refused with API.md\'s error body, nothing stored', () 
   });
 });
 
-describe('event ids compared in one canonical form', () => {
+describe('one canonical form', () => {
+  it('spells a time zone one way, so that the same zone in another case is the same registration', async () => {
+    const id = `i-${randomUUID()}`;
+    const first = await ledger.call('POST', '/incidents', { id, title: 'T', timeZone: 'asia/almaty' });
+    expect([first.status, first.json.timeZone]).toEqual([201, 'Asia/Almaty']);
+    expect((await ledger.call('POST', '/incidents', { id, title: 'T', timeZone: 'Asia/Almaty' })).status).toBe(200);
+  });
+
   it('answers an id that differs only in letter case as the same id: 200 for the same body, 409 for another', async () => {
     const before = await logState();
     const upper = await ledger.call('POST', events(), { ...stored, id: stored.id.toUpperCase() });

@@ -37,6 +37,8 @@ export const isDateOnly = (value: string): boolean => DATE_ONLY.test(value);
 /** A date-time with its zone that names a real instant between years 0001 and 9999 (UTC). */
 export const isDateTimeWithZone = (value: string): boolean => epochOf(value) !== null;
 export const isValidTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+/** The one spelling of a zone ("utc" is UTC), so that two registrations of the same zone are the same body. */
+export const canonicalZone = (zone: string): string => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 
 /** A date-only value is valid when it names a real calendar day of years 0001 to 9999. */
 export const isRealDate = (value: string): boolean => {

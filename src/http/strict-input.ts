@@ -39,6 +39,9 @@ export function verifyUtf8(_req: Request, _res: Response, body: Buffer): void {
 
 /** After parsing: no forbidden key, no lone surrogate, no nesting deeper than the catalogue, anywhere. */
 export function refuseHostileShapes(req: Request, _res: Response, next: NextFunction): void {
-  const errors = req.body === undefined ? [] : inputShapeErrors(req.body);
+  // No route takes a top-level array: a batch is { events: [...] }.
+  const errors = req.body === undefined ? [] : Array.isArray(req.body)
+    ? [{ field: '(body)', message: 'the body must be a JSON object, not an array' }]
+    : inputShapeErrors(req.body);
   next(errors.length > 0 ? new InvalidInput(errors) : undefined);
 }

@@ -50,3 +50,10 @@ export const IsAtLeastBest = rule(
   (v, args) => typeof v !== 'number' || typeof (args.object as { best?: unknown }).best !== 'number' || v >= (args.object as { best: number }).best,
   '$property must not be less than best',
 );
+
+/** A string with something in it: empty or whitespace-only text says nothing. */
+export const IsNotBlank = rule(
+  'isNotBlank',
+  (v) => (typeof v === 'string' ? v.trim().length > 0 : v !== undefined && v !== null), // a non-string is IsString's to refuse
+  '$property must not be empty or only whitespace',
+);

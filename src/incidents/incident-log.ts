@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
 import { InvalidInput, NotFound, TooLarge } from '../core/errors';
 import { canonicalId } from '../core/events';
-import { instant, isStorable } from '../core/time';
+import { canonicalZone, instant, isStorable } from '../core/time';
 import { Register, INCIDENTS_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
 import { EVENT_STORE } from '../store/store.module';
@@ -25,7 +25,7 @@ export class IncidentLog {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly register: Register) {}
 
   async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
-    const timeZone = body.timeZone ?? 'UTC';
+    const timeZone = canonicalZone(body.timeZone ?? 'UTC');
     if (body.startedAt !== undefined && !isStorable(instant(body.startedAt, timeZone, 'start'))) {
       throw new InvalidInput([{ field: 'startedAt', message: `${body.startedAt} read in ${timeZone} falls outside years 0001 to 9999` }]);
     }

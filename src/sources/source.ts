@@ -1,5 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
-import { IsDateOrDateTime } from '../http/validators';
+import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsDateOrDateTime, IsNotBlank } from '../http/validators';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ID_MESSAGE = { message: '$property must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit' };
@@ -7,15 +7,15 @@ const ID_MESSAGE = { message: '$property must be 1 to 128 letters, digits, ".", 
 /** POST /sources: a document registered once, immutable. */
 export class RegisterSource {
   @Matches(ID_PATTERN, ID_MESSAGE) id: string;
-  @MaxLength(500) @IsNotEmpty() @IsString() publisher: string;
-  @MaxLength(1000) @IsNotEmpty() @IsString() title: string;
+  @MaxLength(500) @IsNotBlank() @IsString() publisher: string;
+  @MaxLength(1000) @IsNotBlank() @IsString() title: string;
   /** A date-time with zone, or a date (read as midnight UTC). */
   @IsDateOrDateTime() publishedAt: string;
   @IsOptional() @MaxLength(2000) @IsUrl({ require_protocol: true }) url?: string;
   /** A BCP 47 language tag such as en or ru. */
   @IsOptional() @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: '$property must be a BCP 47 language tag such as en' }) language?: string;
   /** The full text; when given, every quote from this source must occur in it. */
-  @IsOptional() @MaxLength(200_000) @IsString() text?: string;
+  @IsOptional() @MaxLength(200_000) @IsNotBlank() @IsString() text?: string;
 }
 
 export interface Source {

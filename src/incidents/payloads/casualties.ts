@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotBlank } from '../../http/validators';
 import { FigureBody } from './figure';
 
 export const CATEGORIES = ['killed', 'injured', 'arrested'] as const;
@@ -9,5 +10,5 @@ export class CasualtiesReported {
   @IsIn(CATEGORIES) category: (typeof CATEGORIES)[number];
   @IsIn(GROUPS) group: (typeof GROUPS)[number];
   @Type(() => FigureBody) @ValidateNested() @IsObject() @IsDefined() figure: FigureBody;
-  @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() scope?: string;
+  @IsOptional() @MaxLength(200) @IsNotBlank() @IsString() scope?: string;
 }

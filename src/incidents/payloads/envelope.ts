@@ -1,23 +1,23 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsDefined, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
+  IsArray, IsDefined, IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { EVENT_TYPES, EventType, Precision } from '../../core/events';
-import { IsDateOrDateTime, IsDateTimeWithZone, IsSafeInteger } from '../../http/validators';
+import { IsDateOrDateTime, IsDateTimeWithZone, IsSafeInteger, IsNotBlank } from '../../http/validators';
 
 export class LocationBody {
-  @MaxLength(300) @IsNotEmpty() @IsString() name: string;
+  @MaxLength(300) @IsNotBlank() @IsString() name: string;
   @IsOptional() @Max(90) @Min(-90) @IsNumber({ allowNaN: false, allowInfinity: false }) lat?: number;
   @IsOptional() @Max(180) @Min(-180) @IsNumber({ allowNaN: false, allowInfinity: false }) lon?: number;
   @IsOptional() @IsIn(['exact', 'city', 'region', 'country']) precision?: 'exact' | 'city' | 'region' | 'country';
 }
 
 export class SourceRefBody {
-  @MaxLength(128) @IsNotEmpty() @IsString() sourceId: string;
+  @MaxLength(128) @IsNotBlank() @IsString() sourceId: string;
   /** The verbatim excerpt that supports the event. */
-  @IsOptional() @MaxLength(5000) @IsNotEmpty() @IsString() quote?: string;
+  @IsOptional() @MaxLength(5000) @IsNotBlank() @IsString() quote?: string;
   /** Who the source credits: "Interior Ministry", "local media". */
-  @IsOptional() @MaxLength(300) @IsNotEmpty() @IsString() attributedTo?: string;
+  @IsOptional() @MaxLength(300) @IsNotBlank() @IsString() attributedTo?: string;
 }
 
 /** One reported development as a client sends it; `data` is checked against the type's payload class. */

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { IsAtLeastBest, IsAtMostBest, IsSafeInteger } from '../../http/validators';
+import { IsAtLeastBest, IsAtMostBest, IsSafeInteger, IsNotBlank } from '../../http/validators';
 import { Qualifier } from '../../core/events';
 
 export const QUALIFIERS: Qualifier[] = ['exact', 'approximately', 'at_least', 'more_than', 'up_to'];
@@ -11,5 +11,5 @@ export class FigureBody {
   @IsOptional() @IsAtLeastBest() @Min(0) @IsSafeInteger() high?: number;
   @IsOptional() @IsIn(QUALIFIERS) qualifier?: Qualifier;
   /** The original wording, e.g. "more than 2,000". */
-  @IsOptional() @MaxLength(500) @IsString() text?: string;
+  @IsOptional() @MaxLength(500) @IsNotBlank() @IsString() text?: string;
 }

@@ -1,12 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested, IsDefined } from 'class-validator';
+import { IsNotBlank } from '../../http/validators';
 import { FigureBody } from './figure';
 
 // Statements about what is known: they target an earlier event of the same incident.
 
 export class ClaimRetracted {
   @IsUUID() eventId: string;
-  @IsOptional() @MaxLength(2000) @IsString() reason?: string;
+  @IsOptional() @MaxLength(2000) @IsNotBlank() @IsString() reason?: string;
 }
 
 export class ClaimCorrected {
