@@ -111,11 +111,16 @@ export class IncidentLog {
     return { events: page.map(served), next: more ? page[page.length - 1].revision : null, revision: head?.revision ?? -1 };
   }
 
-  async eventDetail(eventId: string, raw: boolean): Promise<Record<string, unknown>> {
+  /** The stored event, found by its id in any letter case. */
+  async storedEvent(eventId: string): Promise<RecordedEvent> {
     const stored = await this.store.readEvent(canonicalId(eventId));
     if (!stored) throw new NotFound(`No event ${eventId}`);
-    eventId = stored.id;
-    if (raw) return { ...stored.event, hash: stored.hash, position: stored.position };
+    return stored;
+  }
+
+  async eventDetail(requested: string): Promise<Record<string, unknown>> {
+    const stored = await this.storedEvent(requested);
+    const eventId = stored.id;
     const event = served(stored);
     const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
     const knowledge = (await this.store.readStream(stored.stream)).filter(

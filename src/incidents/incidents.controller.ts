@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EventStore } from '../core/event-store/event-store';
@@ -86,7 +86,16 @@ export class IncidentsController {
 
   @Get('events/:eventId')
   @ApiQuery({ name: 'raw', required: false, description: 'true: the event exactly as stored and hashed' })
-  async event(@Param('eventId') eventId: string, @Query() query: EventQuery): Promise<unknown> {
-    return this.log.eventDetail(eventId, query.raw === 'true');
+  async event(
+    @Param('eventId') eventId: string,
+    @Query() query: EventQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    if (query.raw !== 'true') return this.log.eventDetail(eventId);
+    // Exactly the bytes that were hashed: an auditor hashes the body and compares it with X-Event-Hash.
+    const stored = await this.log.storedEvent(eventId);
+    res.setHeader('X-Event-Hash', stored.hash);
+    res.setHeader('X-Event-Position', String(stored.position));
+    return new StreamableFile(Buffer.from(stored.json, 'utf8'), { type: 'application/json' });
   }
 }

@@ -1,4 +1,4 @@
-// Every expectation of /work/shared/conformance/riverton.mjs, on the same events.
+// Every expectation of the Riverton example (see riverton.fixture.ts), on the same events.
 import { casualties, situation, timeline, troopPresence } from '.';
 import { Summary } from './claims';
 import { clocks, Clocks, viewOf } from './given';
