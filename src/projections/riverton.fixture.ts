@@ -1,5 +1,5 @@
 // Riverton, a small invented crisis worked out by hand from the projection rules (docs/projections.md), with
-// fixed ids (R1..R16); the team's shared conformance kit runs the same example against a live server. 
+// fixed ids (R1..R16); the team's shared conformance kit runs the same example against a live server.
 // date-only occurredAt is the start of that day in UTC (the incident's zone); reportedAt is the source's publishedAt.
 import { IncidentEvent } from '../core/events';
 import { report, Report, stored } from './given';
