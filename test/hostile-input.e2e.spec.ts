@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventStore } from '../src/core/event-store/event-store';
-import { EVENT_STORE } from '../src/store/store.module';
+import { EVENT_STORE } from '../src/core/event-store/event-store.token';
 import { freshIncident, killed } from './support/fixtures';
 import { RunningLedger, useLedger } from './support/ledger';
 

@@ -7,11 +7,11 @@ import { validatePlain } from '../http/validation';
 import { RegisterIncident } from '../incidents/incident';
 import { IncidentLog } from '../incidents/incident-log';
 import { MAX_BATCH } from '../incidents/payloads/envelope';
-import { SOURCES_STREAM } from '../register/register';
+import { Register, SOURCES_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
 import { normaliseSource } from '../sources/sources.controller';
 import { RegisterSource } from '../sources/source';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { DataSet, readDataSet } from './data-set';
 
 export interface ImportReport {
@@ -30,6 +30,7 @@ export class Importer implements OnApplicationBootstrap {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly log: IncidentLog,
+    private readonly register: Register,
     private readonly config: ConfigService,
   ) {}
 
@@ -44,7 +45,7 @@ export class Importer implements OnApplicationBootstrap {
     for (const [i, source] of dataSet.sources.entries()) {
       const errors = validatePlain(RegisterSource, source, `sources.${i}`);
       if (errors.length > 0) throw new InvalidInput(errors, `Data set ${dataSet.name}: invalid source`);
-      await registerOnce(this.store, SOURCES_STREAM, 'SourceRegistered', normaliseSource(source as unknown as RegisterSource));
+      await registerOnce(this.store, this.register, SOURCES_STREAM, 'SourceRegistered', normaliseSource(source as unknown as RegisterSource));
     }
     const errors = validatePlain(RegisterIncident, dataSet.incident, 'incident');
     if (errors.length > 0) throw new InvalidInput(errors, `Data set ${dataSet.name}: invalid incident`);

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '../core/event-store/event-store';
 import { Projector } from '../core/projections/projector';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 
 @ApiTags('health')
 @Controller('health')
@@ -22,7 +22,7 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the store answers and the read models have caught up with its head. */
+  /** Readiness: the store answers, and the read models have caught up with its head and are not stopped by an error. */
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -35,6 +35,7 @@ export class HealthController {
         const head = await this.store.headPosition();
         const position = this.projector.position();
         const check = this.indicator.check('projections');
+        if (this.projector.failure) return check.down({ position, lag: head - position, stopped: this.projector.failure.message });
         return position >= head ? check.up({ position, lag: 0 }) : check.down({ position, lag: head - position });
       },
     ]);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ReplayModule } from '../replay/replay.module';
+import { ProjectionsModule } from '../projections/projections.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule, ReplayModule], controllers: [HealthController] })
+@Module({ imports: [TerminusModule, ProjectionsModule], controllers: [HealthController] })
 export class HealthModule {}

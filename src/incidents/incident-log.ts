@@ -1,17 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
-import { InvalidInput, NotFound, TooLarge } from '../core/errors';
+import { IdempotencyConflict, InvalidInput, NotFound, TooLarge } from '../core/errors';
 import { canonicalId } from '../core/events';
 import { canonicalZone, instant, isStorable } from '../core/time';
 import { Register, INCIDENTS_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { CATALOGUE, isEventType } from './catalogue';
-import { served } from './served';
+import { served } from '../projections/decoder';
+import { Projector } from '../core/projections/projector';
+import { EventLocation } from '../core/projections/projection-store';
+import { statementsPartition } from '../core/projections/facts';
 import { Incident, incidentStream, RegisterIncident } from './incident';
 import { EventEnvelopeBody, MAX_BATCH } from './payloads/envelope';
 import { EventsQuery } from './queries';
-import { checkShapes, decideEvents } from './reporting';
+import { at, checkShapes, decideEvents } from './reporting';
 
 export interface AppendAnswer {
   events: Array<{ id: string; revision: number; position: number; recordedAt: string; hash: string; existing?: true }>;
@@ -22,7 +25,11 @@ export interface AppendAnswer {
 /** The write side of an incident: registering it and appending reported events to its stream. */
 @Injectable()
 export class IncidentLog {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly register: Register) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly register: Register,
+    private readonly projector: Projector,
+  ) {}
 
   async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
     const timeZone = canonicalZone(body.timeZone ?? 'UTC');
@@ -34,7 +41,7 @@ export class IncidentLog {
       timeZone,
       ...(body.startedAt !== undefined ? { startedAt: instant(body.startedAt, timeZone, 'start') } : {}),
     };
-    return registerOnce(this.store, INCIDENTS_STREAM, 'IncidentRegistered', incident);
+    return registerOnce(this.store, this.register, INCIDENTS_STREAM, 'IncidentRegistered', incident);
   }
 
   incident(id: string): Incident {
@@ -59,15 +66,23 @@ export class IncidentLog {
     const prefixOf = (i: number) => (isBatch ? `events.${i}` : '');
     const shapeErrors = checkShapes(raw, prefixOf);
     if (shapeErrors.length > 0) throw new InvalidInput(shapeErrors);
+    const stream = incidentStream(incident.id);
+    // Ids and retraction targets are looked up in the read models' index: it must hold every append before this one.
+    await this.projector.waitFor(await this.store.headPosition());
     const toAppend = await decideEvents(raw as EventEnvelopeBody[], {
       incident,
       source: (id) => this.register.source(id),
       storedEvent: async (id) => {
-        const stored = await this.store.readEvent(id);
-        return stored && stored.stream === incidentStream(incident.id) ? (served(stored) as { incidentId: unknown; type: string; data: unknown }) : null;
+        const location = this.projector.locate(id);
+        return location?.stream === stream ? (served(await this.read(location)) as { incidentId: unknown; type: string; data: unknown }) : null;
       },
     }, prefixOf);
-    const result = await this.store.appendToStream(incidentStream(incident.id), toAppend, { expectedRevision });
+    const elsewhere = toAppend.flatMap((e, i) => {
+      const location = this.projector.locate(e.id);
+      return location && location.stream !== stream ? [{ field: at(prefixOf(i), 'id'), message: `event ${e.id} is already stored in another stream` }] : [];
+    });
+    if (elsewhere.length > 0) throw new IdempotencyConflict(toAppend[0].id, elsewhere.map((d) => d.message).join('; '));
+    const result = await this.store.appendToStream(stream, toAppend, { expectedRevision });
     return { created: result.written, answer: answerOf(result) };
   }
 
@@ -111,10 +126,17 @@ export class IncidentLog {
     return { events: page.map(served), next: more ? page[page.length - 1].revision : null, revision: head?.revision ?? -1 };
   }
 
-  /** The stored event, found by its id in any letter case. */
+  /** The stored event, found by its id in any letter case through the read models' index of ids. */
   async storedEvent(eventId: string): Promise<RecordedEvent> {
-    const stored = await this.store.readEvent(canonicalId(eventId));
-    if (!stored) throw new NotFound(`No event ${eventId}`);
+    await this.projector.waitFor(await this.store.headPosition());
+    const location = this.projector.locate(canonicalId(eventId));
+    if (!location) throw new NotFound(`No event ${eventId}`);
+    return this.read(location);
+  }
+
+  private async read(location: EventLocation): Promise<RecordedEvent> {
+    const [stored] = await this.store.readStream(location.stream, { after: location.revision - 1, limit: 1 });
+    if (stored?.id !== location.id) throw new Error(`The index of ids points ${location.id} at ${location.stream}#${location.revision}, which holds another event`);
     return stored;
   }
 
@@ -123,14 +145,15 @@ export class IncidentLog {
     const eventId = stored.id;
     const event = served(stored);
     const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
-    const knowledge = (await this.store.readStream(stored.stream)).filter(
-      (e) => (e.type === 'ClaimRetracted' || e.type === 'ClaimCorrected') && (e.event.data as { eventId?: string }).eventId === eventId,
+    const incidentId = event.incidentId as string | undefined;
+    const knowledge = incidentId === undefined ? [] : this.projector.facts(statementsPartition(incidentId)).filter(
+      (f) => (f.type === 'ClaimRetracted' || f.type === 'ClaimCorrected') && f.data.eventId === eventId,
     );
     return {
       event,
       source: sourceId ? (this.register.source(sourceId) ?? null) : null,
-      retractedBy: knowledge.filter((e) => e.type === 'ClaimRetracted').map((e) => e.id),
-      correctedBy: knowledge.filter((e) => e.type === 'ClaimCorrected').map((e) => e.id),
+      retractedBy: knowledge.filter((f) => f.type === 'ClaimRetracted').map((f) => f.id),
+      correctedBy: knowledge.filter((f) => f.type === 'ClaimCorrected').map((f) => f.id),
     };
   }
 }

@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiQuery, ApiTags, ge
 import type { Response } from 'express';
 import { EventStore } from '../core/event-store/event-store';
 import { Register } from '../register/register';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { CATALOGUE } from './catalogue';
 import { Incident, incidentStream, RegisterIncident } from './incident';
 import { IncidentLog } from './incident-log';
@@ -33,10 +33,11 @@ export class IncidentsController {
 
   @Get('incidents')
   async list(): Promise<{ incidents: unknown[] }> {
-    const heads = new Map((await this.store.streams()).map((h) => [h.stream, h.revision]));
+    const incidents = this.register.allIncidents();
+    const heads = await Promise.all(incidents.map((incident) => this.store.streamHead(incidentStream(incident.id))));
     return {
-      incidents: this.register.allIncidents().map((incident) => {
-        const revision = heads.get(incidentStream(incident.id)) ?? -1;
+      incidents: incidents.map((incident, i) => {
+        const revision = heads[i]?.revision ?? -1;
         return { ...incident, eventCount: revision + 1, revision };
       }),
     };

@@ -18,7 +18,7 @@ export interface ReportingContext {
   storedEvent(id: string): Promise<{ incidentId?: unknown; type: string; data: unknown } | null>;
 }
 
-const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${field}` : field);
+export const at = (prefix: string, field: string): string => (prefix ? `${prefix}.${field}` : field);
 
 /** Checks the shape of each event: its envelope, then its payload against its type's class (400). */
 export function checkShapes(raw: unknown[], prefixOf: (i: number) => string): FieldError[] {

@@ -2,7 +2,7 @@ import { Payloads } from '../core/events';
 import { Filters } from '../core/filters';
 import { ReadModel } from '../core/projections/read-model';
 import { claimOf, outdatedByLaterTotals, summarise, Summary } from './claims';
-import { emptyLog, FactLog, handledBy, isOfType, record } from './facts';
+import { Fact, handledBy, incidentPartition, isOfType } from './facts';
 import { standing, Standing } from './knowledge';
 import { byText } from './order';
 
@@ -49,10 +49,9 @@ export const tallies = (reports: Standing<'CasualtiesReported'>[]): CasualtyTall
     .sort(byKey);
 };
 
-export const casualties: ReadModel<FactLog, CasualtiesView> = {
+export const casualties: ReadModel<CasualtiesView> = {
   name: 'casualties',
-  partition: (event) => event.incidentId,
-  initial: emptyLog,
+  partitionOf: incidentPartition,
   canHandle: handledBy({
     ProtestReported: false,
     MeasureImposed: false,
@@ -69,8 +68,7 @@ export const casualties: ReadModel<FactLog, CasualtiesView> = {
     ClaimRetracted: true,
     ClaimCorrected: true,
   }),
-  evolve: record,
-  view: (log: FactLog, filters: Filters): CasualtiesView => ({
-    tallies: tallies(standing(log.facts, filters).filter(isOfType('CasualtiesReported'))),
+  view: (facts: readonly Fact[], filters: Filters): CasualtiesView => ({
+    tallies: tallies(standing(facts, filters).filter(isOfType('CasualtiesReported'))),
   }),
 };

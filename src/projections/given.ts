@@ -1,7 +1,8 @@
 // Given/when/then for read models: given(...reports).when(filters).then(expected part of the view).
 import { EventType, IncidentEvent, Location, Payloads, Precision, SourceRef } from '../core/events';
 import { Filters } from '../core/filters';
-import { foldAll, ReadModel } from '../core/projections/read-model';
+import { factOf, partitionsOf } from '../core/projections/facts';
+import { ReadModel } from '../core/projections/read-model';
 import { instant, isDateOnly } from '../core/time';
 
 export interface Report<T extends EventType = EventType> {
@@ -66,11 +67,14 @@ export const clocks = ({ asOf, knownAt, atPosition }: Clocks = {}): Filters => (
   atPosition: atPosition ?? null,
 });
 
-/** The view of one read model over events, folded as the runner folds them (one partition). */
-export const viewOf = <S, V>(model: ReadModel<S, V>, events: IncidentEvent[], filters: Filters, scope = INCIDENT): V =>
-  model.view(foldAll(model, events), filters, scope);
+/** The view of one read model over events, partitioned as the projector partitions them. */
+export const viewOf = <V>(model: ReadModel<V>, events: IncidentEvent[], filters: Filters, scope = INCIDENT): V => {
+  const facts = events.map(factOf);
+  const partition = (name: string) => facts.filter((f) => partitionsOf(f).includes(name));
+  return model.view(partition(model.partitionOf(scope)).filter((f) => model.canHandle(f)), filters, scope, partition);
+};
 
-export const projection = <S, V>(model: ReadModel<S, V>, scope = INCIDENT) => ({
+export const projection = <V>(model: ReadModel<V>, scope = INCIDENT) => ({
   given: (...reports: Report[]) => ({
     when: (filters: Clocks = {}) => {
       const view = () => viewOf(model, stored(...reports), clocks(filters), scope);

@@ -6,7 +6,6 @@ import { timeline } from './timeline';
 import { troopPresence } from './troop-presence';
 
 export { casualties, situation, sourceLedger, timeline, troopPresence };
-export { LEDGER_PARTITION } from './source-ledger';
 export type { CasualtiesView, CasualtyTally } from './casualties';
 export type { SituationView } from './situation';
 export type { SourceLedgerView } from './source-ledger';

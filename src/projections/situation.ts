@@ -1,7 +1,7 @@
 import { Measure, Payloads } from '../core/events';
 import { Filters } from '../core/filters';
 import { ReadModel } from '../core/projections/read-model';
-import { emptyLog, FactLog, handledBy, isOfType, record } from './facts';
+import { Fact, handledBy, incidentPartition, isOfType } from './facts';
 import { isCounted, standing, Standing } from './knowledge';
 import { byText } from './order';
 
@@ -110,10 +110,9 @@ export const situationFrom = (events: Standing[]): SituationView => {
   return { measures, facilities, officials, government };
 };
 
-export const situation: ReadModel<FactLog, SituationView> = {
+export const situation: ReadModel<SituationView> = {
   name: 'situation',
-  partition: (event) => event.incidentId,
-  initial: emptyLog,
+  partitionOf: incidentPartition,
   canHandle: handledBy({
     ProtestReported: false,
     MeasureImposed: true,
@@ -130,6 +129,5 @@ export const situation: ReadModel<FactLog, SituationView> = {
     ClaimRetracted: true,
     ClaimCorrected: true,
   }),
-  evolve: record,
-  view: (log: FactLog, filters: Filters): SituationView => situationFrom(standing(log.facts, filters)),
+  view: (facts: readonly Fact[], filters: Filters): SituationView => situationFrom(standing(facts, filters)),
 };

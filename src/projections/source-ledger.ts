@@ -1,24 +1,11 @@
-import { EventType, Figure, IncidentEvent } from '../core/events';
+import { EventType, Figure } from '../core/events';
 import { Filters } from '../core/filters';
 import { ReadModel } from '../core/projections/read-model';
-import { Fact, factOf } from './facts';
+import { Fact, sourcePartition, statementsPartition } from './facts';
 import { bounds, shown, ShownFigure } from './figures';
 import { knowledgeAt, listed } from './knowledge';
 import { flagsOf } from './timeline';
 import { summaryOf } from './wording';
-
-/** One partition for the whole log: a source speaks about any incident. */
-export const LEDGER_PARTITION = '*';
-
-/**
- * Facts by source, keys prefixed so that no source id ("__proto__") can collide with an object's own
- * machinery; the retractions and corrections of every source, since they flag any source's events.
- */
-export interface LedgerState {
-  lastPosition: number;
-  bySource: Record<string, Fact[]>;
-  statements: Fact[];
-}
 
 export interface LedgerEntry {
   eventId: string;
@@ -41,8 +28,6 @@ export interface SourceLedgerView {
   events: LedgerEntry[];
 }
 
-const keyOf = (sourceId: string): string => `source:${sourceId}`;
-
 /** The figure an event carries as reported (a correction: its new figure); a completed withdrawal carries none. */
 const figureOf = (f: Fact): Figure | null => {
   switch (f.type) {
@@ -60,21 +45,18 @@ const figureOf = (f: Fact): Figure | null => {
   }
 };
 
-/** In place, like `record`: O(1) per event. */
-const recordBySource = (state: LedgerState, event: IncidentEvent): LedgerState => {
-  if (event.position <= state.lastPosition) return state;
-  const fact = factOf(event);
-  const key = keyOf(fact.source.sourceId);
-  (state.bySource[key] ??= []).push(fact);
-  if (fact.type === 'ClaimRetracted' || fact.type === 'ClaimCorrected') state.statements.push(fact);
-  state.lastPosition = event.position;
-  return state;
-};
-
-export const ledgerOf = (state: LedgerState, filters: Filters, sourceId: string): SourceLedgerView => {
-  const knowledge = knowledgeAt(state.statements, filters);
-  const key = keyOf(sourceId);
-  const facts = Object.prototype.hasOwnProperty.call(state.bySource, key) ? state.bySource[key] : [];
+/**
+ * A source's events across incidents. Their retracted and corrected flags come from the retractions
+ * and corrections of every source in those incidents.
+ */
+export const ledgerOf = (
+  facts: readonly Fact[],
+  filters: Filters,
+  sourceId: string,
+  related: (partition: string) => readonly Fact[],
+): SourceLedgerView => {
+  const incidents = new Set(facts.map((f) => f.incidentId));
+  const knowledge = knowledgeAt([...incidents].flatMap((id) => related(statementsPartition(id))), filters);
   return {
     sourceId,
     events: listed(facts, filters).map((f) => {
@@ -97,11 +79,9 @@ export const ledgerOf = (state: LedgerState, filters: Filters, sourceId: string)
   };
 };
 
-export const sourceLedger: ReadModel<LedgerState, SourceLedgerView> = {
+export const sourceLedger: ReadModel<SourceLedgerView> = {
   name: 'ledger',
-  partition: () => LEDGER_PARTITION,
-  initial: () => ({ lastPosition: -1, bySource: {}, statements: [] }),
+  partitionOf: sourcePartition,
   canHandle: () => true,
-  evolve: recordBySource,
   view: ledgerOf,
 };

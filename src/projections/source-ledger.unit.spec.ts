@@ -1,5 +1,5 @@
 import { stored, report, clocks, viewOf } from './given';
-import { sourceLedger, LEDGER_PARTITION } from './source-ledger';
+import { sourceLedger } from './source-ledger';
 
 const reuters = { source: { sourceId: 'reuters', quote: 'at least 164 killed', attributedTo: 'Health Ministry' } };
 const events = stored(
@@ -11,8 +11,8 @@ const events = stored(
 const ledger = (sourceId: string, c = {}) => viewOf(sourceLedger, events, clocks(c), sourceId);
 
 describe('source ledger', () => {
-  it('folds every event into one shared partition', () => {
-    expect(new Set(events.map((e) => sourceLedger.partition(e)))).toEqual(new Set([LEDGER_PARTITION]));
+  it('reads the partition of its source', () => {
+    expect(sourceLedger.partitionOf('reuters')).toBe('source:reuters');
   });
 
   it('lists a source\'s events across incidents in "latest" order, with the figures they carry', () => {

@@ -1,7 +1,7 @@
 import { Location, Precision } from '../core/events';
 import { Filters } from '../core/filters';
 import { ReadModel } from '../core/projections/read-model';
-import { emptyLog, Fact, FactLog, handledBy, record } from './facts';
+import { Fact, handledBy, incidentPartition } from './facts';
 import { Knowledge, knowledgeAt, listed } from './knowledge';
 import { summaryOf } from './wording';
 
@@ -51,10 +51,9 @@ export const timelineFrom = (facts: readonly Fact[], filters: Filters): Timeline
   };
 };
 
-export const timeline: ReadModel<FactLog, TimelineView> = {
+export const timeline: ReadModel<TimelineView> = {
   name: 'timeline',
-  partition: (event) => event.incidentId,
-  initial: emptyLog,
+  partitionOf: incidentPartition,
   canHandle: handledBy({
     ProtestReported: true,
     MeasureImposed: true,
@@ -71,6 +70,5 @@ export const timeline: ReadModel<FactLog, TimelineView> = {
     ClaimRetracted: true,
     ClaimCorrected: true,
   }),
-  evolve: record,
-  view: (log: FactLog, filters: Filters): TimelineView => timelineFrom(log.facts, filters),
+  view: (facts: readonly Fact[], filters: Filters): TimelineView => timelineFrom(facts, filters),
 };

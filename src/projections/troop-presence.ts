@@ -2,7 +2,7 @@ import { Figure } from '../core/events';
 import { Filters } from '../core/filters';
 import { ReadModel } from '../core/projections/read-model';
 import { claimOf, outdatedBefore, summarise, Summary } from './claims';
-import { emptyLog, FactLog, handledBy, isOfType, record } from './facts';
+import { Fact, handledBy, incidentPartition, isOfType } from './facts';
 import { isCounted, standing, Standing } from './knowledge';
 import { byText } from './order';
 
@@ -164,10 +164,9 @@ export const presenceFrom = (events: Standing[]): TroopPresenceView => {
   };
 };
 
-export const troopPresence: ReadModel<FactLog, TroopPresenceView> = {
+export const troopPresence: ReadModel<TroopPresenceView> = {
   name: 'troop-presence',
-  partition: (event) => event.incidentId,
-  initial: emptyLog,
+  partitionOf: incidentPartition,
   canHandle: handledBy({
     ProtestReported: false,
     MeasureImposed: false,
@@ -184,6 +183,5 @@ export const troopPresence: ReadModel<FactLog, TroopPresenceView> = {
     ClaimRetracted: true,
     ClaimCorrected: true,
   }),
-  evolve: record,
-  view: (log: FactLog, filters: Filters): TroopPresenceView => presenceFrom(standing(log.facts, filters)),
+  view: (facts: readonly Fact[], filters: Filters): TroopPresenceView => presenceFrom(standing(facts, filters)),
 };

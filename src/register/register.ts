@@ -1,18 +1,25 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventStore, RecordedEvent, Subscription } from '../core/event-store/event-store';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
+import { Position, START } from '../core/event-store/position';
+import { NotCaughtUp } from '../core/errors';
 import { Incident } from '../incidents/incident';
 import { Source } from '../sources/source';
-import { EVENT_STORE } from '../store/store.module';
 
 export const SOURCES_STREAM = 'sources';
 export const INCIDENTS_STREAM = 'incidents';
 
-/** The registered sources and incidents, folded from their own streams and kept current. */
+/**
+ * The registry of sources and incidents, folded from their own streams and kept current by an
+ * asynchronous subscription: whoever registers waits for the position it wrote (`waitFor`).
+ */
 @Injectable()
-export class Register implements OnModuleInit {
+export class Register implements OnModuleInit, OnModuleDestroy {
   private readonly sources = new Map<string, Source>();
   private readonly incidents = new Map<string, Incident>();
+  private position: Position = START;
   private subscription?: Subscription;
+  private waiters: Array<{ position: Position; resolve: () => void }> = [];
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -21,14 +28,36 @@ export class Register implements OnModuleInit {
     for (const stream of [SOURCES_STREAM, INCIDENTS_STREAM]) {
       for (const e of await this.store.readStream(stream)) if (e.position <= head) this.apply(e);
     }
-    this.subscription = this.store.subscribe(head, (events) => events.forEach((e) => this.apply(e)));
+    this.position = head;
+    this.subscription = this.store.subscribe(head, {
+      append: (events) => {
+        events.forEach((e) => this.apply(e));
+        this.position = events[events.length - 1].position;
+        const ready = this.waiters.filter((w) => w.position <= this.position);
+        this.waiters = this.waiters.filter((w) => w.position > this.position);
+        ready.forEach((w) => w.resolve());
+      },
+    });
   }
 
   onModuleDestroy(): void {
     this.subscription?.close();
   }
 
-  apply(e: RecordedEvent): void {
+  /** Resolves once the registry holds every registration up to `position`. */
+  async waitFor(position: Position, ms = 5000): Promise<void> {
+    if (this.position >= position) return;
+    await new Promise<void>((resolve, reject) => {
+      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new NotCaughtUp(`The registry reflects position ${this.position}, not yet ${position}`));
+      }, ms);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private apply(e: RecordedEvent): void {
     const data = e.event.data as Source & Incident;
     if (e.stream === SOURCES_STREAM) this.sources.set(data.id, data);
     else if (e.stream === INCIDENTS_STREAM) this.incidents.set(data.id, data);

@@ -4,7 +4,7 @@ import { NotFound } from '../core/errors';
 import { Filters } from '../core/filters';
 import { Projector } from '../core/projections/projector';
 import { AnyReadModel } from '../core/projections/read-model';
-import { casualties, LEDGER_PARTITION, situation, sourceLedger, timeline, troopPresence } from '../projections';
+import { casualties, situation, sourceLedger, timeline, troopPresence } from '../projections';
 import { Register } from '../register/register';
 import { ClockQuery, readClocks } from './clocks';
 
@@ -53,14 +53,14 @@ export class ReplayController {
   async ledger(@Param('id') id: string, @Query() query: ClockQuery) {
     if (!this.register.source(id)) throw new NotFound(`No source ${id}`);
     const { filters, position } = await this.clocks(query, 'UTC');
-    return { filters: echo(filters), position, ...this.projector.view<object>(sourceLedger, LEDGER_PARTITION, filters, id) };
+    return { filters: echo(filters), position, ...this.projector.view<object>(sourceLedger, id, filters) };
   }
 
   private async answer(model: AnyReadModel, incidentId: string, query: ClockQuery) {
     const incident = this.register.incident(incidentId);
     if (!incident) throw new NotFound(`No incident ${incidentId}`);
     const { filters, position } = await this.clocks(query, incident.timeZone);
-    return { incidentId, filters: echo(filters), position, ...this.projector.view<object>(model, incidentId, filters, incidentId) };
+    return { incidentId, filters: echo(filters), position, ...this.projector.view<object>(model, incidentId, filters) };
   }
 
   private async clocks(query: ClockQuery, timeZone: string): Promise<{ filters: Filters; position: number }> {

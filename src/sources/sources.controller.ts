@@ -6,7 +6,7 @@ import { NotFound } from '../core/errors';
 import { isDateOnly, toUtc } from '../core/time';
 import { Register, SOURCES_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
-import { EVENT_STORE } from '../store/store.module';
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { RegisterSource, Source } from './source';
 
 export const normaliseSource = (body: RegisterSource): Source => ({
@@ -23,7 +23,7 @@ export class SourcesController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a source (201; 200 for the same body again; 409 for the same id with another body)' })
   async create(@Body() body: RegisterSource, @Res({ passthrough: true }) res: Response): Promise<Source> {
-    const { created, entity } = await registerOnce(this.store, SOURCES_STREAM, 'SourceRegistered', normaliseSource(body));
+    const { created, entity } = await registerOnce(this.store, this.register, SOURCES_STREAM, 'SourceRegistered', normaliseSource(body));
     res.status(created ? 201 : 200);
     return entity;
   }

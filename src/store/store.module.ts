@@ -5,7 +5,7 @@ import { EventStore } from '../core/event-store/event-store';
 import { SqliteEventStore } from '../core/event-store/sqlite-event-store';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 
-export const EVENT_STORE = Symbol('EventStore');
+import { EVENT_STORE } from '../core/event-store/event-store.token';
 
 @Global()
 @Module({

@@ -1,5 +1,7 @@
 // The port every log adapter implements (embedded SQLite now, KurrentDB later), checked by
-// one shared contract suite (test/event-store.contract.ts).
+// one shared contract suite (test/event-store.contract.ts). Why it has this shape, and how KurrentDB
+// provides each method: docs/adr/0001-event-store-port.md.
+import { Position } from './position';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -19,14 +21,20 @@ export interface RecordedEvent {
   type: string;
   stream: string;
   revision: number;
-  position: number;
-  /** The position that identifies the append (commit) that wrote it; shared by the events of one append. */
-  commit: number;
+  position: Position;
+  /** The append request that wrote it: its identity, this event's place in it, and how many it had. */
+  append: AppendIdentity;
   recordedAt: string;
   prevHash: string;
   hash: string;
   json: string;
   event: Record<string, unknown>;
+}
+
+export interface AppendIdentity {
+  id: string;
+  index: number;
+  count: number;
 }
 
 export interface AppendedEvent extends RecordedEvent {
@@ -39,7 +47,7 @@ export interface AppendResult {
   /** The stream's last revision after the append (or the greatest revision of the events when all existed). */
   revision: number;
   /** The log position of the last event written, or of the greatest existing one. */
-  position: number;
+  position: Position;
   /** true when anything new was written. */
   written: boolean;
 }
@@ -61,27 +69,33 @@ export interface StreamHead {
   stream: string;
   revision: number;
   hash: string;
-  position: number;
+  position: Position;
 }
 
-/** A live subscription: `close` stops delivery. */
+/** A subscription: `close` stops delivery. */
 export interface Subscription {
   close(): void;
 }
 
-/** Receives the events of one committed append together, in log order. */
-export type CommitHandler = (events: RecordedEvent[]) => void;
+/** What a subscriber is told, one call at a time, never on the appender's call stack. */
+export interface SubscriptionHandler {
+  /** The events of one complete append, in position order; the next call waits for the returned promise. */
+  append(events: RecordedEvent[]): void | Promise<void>;
+  /** Once, when the catch-up has reached the head of the log; live appends follow. */
+  caughtUp?(): void;
+  /** The subscription stopped (a handler error, or the store went away): resubscribe from the last handled position. */
+  dropped?(error: unknown): void;
+}
 
 export interface EventStore {
+  /** Atomic; idempotent by event id within the stream (same body: existing; another body: IdempotencyConflict). */
   appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadOptions): Promise<RecordedEvent[]>;
-  /** Catches up from `after` (a position), then follows every commit. Delivery is in log order, once each. */
-  subscribe(after: number, handler: CommitHandler): Subscription;
-  readEvent(id: string): Promise<RecordedEvent | null>;
+  /** Catches up from `after`, then follows every append, in log order, each once. */
+  subscribe(after: Position, handler: SubscriptionHandler): Subscription;
   streamHead(stream: string): Promise<StreamHead | null>;
-  streams(): Promise<StreamHead[]>;
-  /** The greatest position in the log (0 when empty). */
-  headPosition(): Promise<number>;
+  /** The greatest position in the log (START when empty). */
+  headPosition(): Promise<Position>;
   close(): Promise<void>;
 }

@@ -1,21 +1,15 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { IdempotencyConflict, RevisionConflict } from '../errors';
 import { canonical, contentOf, sha256 } from './chain';
 import {
-  AppendedEvent,
-  AppendOptions,
-  AppendResult,
-  CommitHandler,
-  EventStore,
-  EventToAppend,
-  GENESIS_HASH,
-  ReadOptions,
-  RecordedEvent,
-  StreamHead,
-  Subscription,
+  AppendedEvent, AppendOptions, AppendResult, EventStore, EventToAppend, GENESIS_HASH, ReadOptions, RecordedEvent, StreamHead,
+  Subscription, SubscriptionHandler,
 } from './event-store';
+import { LogSubscription } from './log-subscription';
+import { Position, START } from './position';
 
 interface Row {
   position: number;
@@ -26,8 +20,13 @@ interface Row {
   json: string;
   hash: string;
   commit_position: number;
+  append_id: string;
+  append_count: number;
 }
 
+// Ids are unique per stream, not across the log: the application keeps its own index of ids
+// (docs/adr/0001-event-store-port.md). The key clusters by stream, so a bulk append touches one
+// region of the index however large the log grows.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position INTEGER PRIMARY KEY,
@@ -39,20 +38,34 @@ const SCHEMA = `
     hash TEXT NOT NULL,
     commit_position INTEGER NOT NULL
   );
-  CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id);
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events(stream, revision);
 `;
 
-const PAGE = 1000;
+/** Brings a log written by the first version of this store to the current schema, in place. */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+  db.transaction(() => {
+    if (!columns.includes('append_id')) {
+      db.exec(`
+        ALTER TABLE events ADD COLUMN append_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN append_count INTEGER NOT NULL DEFAULT 1;
+        UPDATE events SET append_id = 'commit-' || commit_position,
+          append_count = (SELECT COUNT(*) FROM events e WHERE e.commit_position = events.commit_position);
+      `);
+    }
+    db.exec('DROP INDEX IF EXISTS events_id; CREATE UNIQUE INDEX IF NOT EXISTS events_stream_id ON events(stream, id);');
+  })();
+}
 
 /**
  * The embedded log on better-sqlite3. Each append is one transaction, synced to disk (WAL,
  * synchronous=FULL) before the promise resolves. Positions are the table's rowids: they start at 1
- * and, since a rolled-back transaction leaves no row, have no gaps.
+ * and, since a rolled-back transaction leaves no row, have no gaps; the events of one append have
+ * consecutive positions. Subscribers are told of each append after it returns, never on its stack.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
-  private readonly handlers = new Set<CommitHandler>();
+  private readonly subscriptions = new Set<LogSubscription>();
   private readonly statements;
   private readonly appendTx;
 
@@ -63,12 +76,13 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    migrate(this.db);
     const db = this.db;
     this.statements = {
-      byId: db.prepare<[string], Row>('SELECT * FROM events WHERE id = ?'),
+      byStreamAndId: db.prepare<[string, string], Row>('SELECT * FROM events WHERE stream = ? AND id = ?'),
       head: db.prepare<[string], Row>('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: db.prepare(
-        'INSERT INTO events (position, id, stream, revision, type, json, hash, commit_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (position, id, stream, revision, type, json, hash, commit_position, append_id, append_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       lastPosition: db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       readStream: db.prepare<[string, number, number], Row>(
@@ -76,14 +90,6 @@ export class SqliteEventStore implements EventStore {
       ),
       readAll: db.prepare<[number, number, number], Row>(
         'SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
-      ),
-      catchUp: db.prepare<[number, number, number], Row>(
-        'SELECT * FROM events WHERE position > ? AND commit_position IN ' +
-          '(SELECT DISTINCT commit_position FROM events WHERE position > ? ORDER BY position LIMIT ?) ORDER BY position',
-      ),
-      heads: db.prepare<[], Row>(
-        'SELECT e.* FROM events e JOIN (SELECT stream, MAX(revision) AS revision FROM events GROUP BY stream) h ' +
-          'ON e.stream = h.stream AND e.revision = h.revision ORDER BY e.stream',
       ),
     };
     this.appendTx = db.transaction((stream: string, events: EventToAppend[], options: AppendOptions) =>
@@ -93,8 +99,8 @@ export class SqliteEventStore implements EventStore {
 
   async appendToStream(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     const result = this.appendTx.immediate(stream, events, options);
-    const written = result.events.filter((e) => !e.existing);
-    if (written.length > 0) this.publish(written);
+    const written = result.events.filter((e) => !e.existing).sort((a, b) => a.position - b.position);
+    if (written.length > 0) for (const subscription of this.subscriptions) subscription.published(written);
     return result;
   }
 
@@ -105,16 +111,16 @@ export class SqliteEventStore implements EventStore {
     events.forEach((event, index) => {
       if (seen.has(event.id)) throw new IdempotencyConflict(event.id);
       seen.add(event.id);
-      const row = this.statements.byId.get(event.id);
+      const row = this.statements.byStreamAndId.get(stream, event.id);
       if (!row) return fresh.push({ index, event });
-      if (row.stream !== stream || contentOf(JSON.parse(row.json)) !== canonical({ ...event.body, id: event.id, type: event.type })) {
+      if (contentOf(JSON.parse(row.json)) !== canonical({ ...event.body, id: event.id, type: event.type })) {
         throw new IdempotencyConflict(event.id);
       }
       answered[index] = { ...toRecorded(row), existing: true };
     });
     if (fresh.length === 0) {
       const last = answered.reduce((a, b) => (b.revision > a.revision ? b : a), answered[0]);
-      return { events: answered, revision: last?.revision ?? -1, position: last?.position ?? 0, written: false };
+      return { events: answered, revision: last?.revision ?? -1, position: last?.position ?? START, written: false };
     }
     const head = this.statements.head.get(stream);
     const current = head ? head.revision : -1;
@@ -123,19 +129,20 @@ export class SqliteEventStore implements EventStore {
     }
     let prevHash = head ? head.hash : GENESIS_HASH;
     let revision = current;
-    let position = this.statements.lastPosition.get()!.p ?? 0;
+    let position = this.statements.lastPosition.get()!.p ?? START;
     const commit = position + 1;
+    const append = { id: randomUUID(), count: fresh.length };
     const recordedAt = this.now().toISOString();
-    for (const { index, event } of fresh) {
+    for (const [i, { index, event }] of fresh.entries()) {
       revision += 1;
       position += 1;
-      const stored = { ...event.body, id: event.id, type: event.type, revision, recordedAt, prevHash };
-      const json = canonical(stored);
+      const json = canonical({ ...event.body, id: event.id, type: event.type, revision, recordedAt, prevHash });
       const hash = sha256(json);
-      this.statements.insert.run(position, event.id, stream, revision, event.type, json, hash, commit);
+      this.statements.insert.run(position, event.id, stream, revision, event.type, json, hash, commit, append.id, append.count);
       answered[index] = {
-        id: event.id, type: event.type, stream, revision, position, commit, recordedAt, prevHash, hash, json,
-        event: stored, existing: false,
+        id: event.id, type: event.type, stream, revision, position, append: { ...append, index: i }, recordedAt, prevHash, hash, json,
+        // Parsed from the bytes that were hashed, as every later reader gets it: live and rebuilt folds see the same event.
+        event: JSON.parse(json) as Record<string, unknown>, existing: false,
       };
       prevHash = hash;
     }
@@ -149,51 +156,39 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadOptions = {}): Promise<RecordedEvent[]> {
-    return this.readAllSync(options.after ?? 0, options.upTo ?? Number.MAX_SAFE_INTEGER, options.limit ?? Number.MAX_SAFE_INTEGER);
+    return this.statements.readAll
+      .all(options.after ?? START, options.upTo ?? Number.MAX_SAFE_INTEGER, options.limit ?? Number.MAX_SAFE_INTEGER)
+      .map(toRecorded);
   }
 
-  private readAllSync(after: number, upTo: number, limit: number): RecordedEvent[] {
-    return this.statements.readAll.all(after, upTo, limit).map(toRecorded);
+  subscribe(after: Position, handler: SubscriptionHandler): Subscription {
+    const subscription = new LogSubscription({ page: (from, limit) => this.page(from, limit) }, after, handler, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(subscription);
+    return subscription;
   }
 
-  subscribe(after: number, handler: CommitHandler): Subscription {
-    // better-sqlite3 is synchronous: nothing can commit between the catch-up and the registration.
-    let from = after;
-    for (;;) {
-      const page = this.statements.catchUp.all(from, from, PAGE).map(toRecorded);
-      if (page.length === 0) break;
-      for (const commit of byCommit(page)) handler(commit);
-      from = page[page.length - 1].position;
+  /** A page of the log that ends on a complete append (an append's positions are consecutive). */
+  private page(after: Position, limit: number): RecordedEvent[] {
+    const rows = this.statements.readAll.all(after, Number.MAX_SAFE_INTEGER, limit);
+    const last = rows.at(-1);
+    if (last) {
+      const end = last.commit_position + last.append_count - 1;
+      if (end > last.position) rows.push(...this.statements.readAll.all(last.position, end, end - last.position));
     }
-    this.handlers.add(handler);
-    return { close: () => void this.handlers.delete(handler) };
-  }
-
-  private publish(events: RecordedEvent[]): void {
-    const inOrder = [...events].sort((a, b) => a.position - b.position);
-    for (const handler of this.handlers) handler(inOrder);
-  }
-
-  async readEvent(id: string): Promise<RecordedEvent | null> {
-    const row = this.statements.byId.get(id);
-    return row ? toRecorded(row) : null;
+    return rows.map(toRecorded);
   }
 
   async streamHead(stream: string): Promise<StreamHead | null> {
     const row = this.statements.head.get(stream);
-    return row ? toHead(row) : null;
+    return row ? { stream: row.stream, revision: row.revision, hash: row.hash, position: row.position } : null;
   }
 
-  async streams(): Promise<StreamHead[]> {
-    return this.statements.heads.all().map(toHead);
-  }
-
-  async headPosition(): Promise<number> {
-    return this.statements.lastPosition.get()!.p ?? 0;
+  async headPosition(): Promise<Position> {
+    return this.statements.lastPosition.get()!.p ?? START;
   }
 
   async close(): Promise<void> {
-    this.handlers.clear();
+    for (const subscription of [...this.subscriptions]) subscription.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -202,21 +197,7 @@ const toRecorded = (row: Row): RecordedEvent => {
   const event = JSON.parse(row.json) as Record<string, unknown>;
   return {
     id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position,
-    recordedAt: event.recordedAt as string, prevHash: event.prevHash as string, hash: row.hash, json: row.json,
-    event, commit: row.commit_position,
+    append: { id: row.append_id, index: row.position - row.commit_position, count: row.append_count },
+    recordedAt: event.recordedAt as string, prevHash: event.prevHash as string, hash: row.hash, json: row.json, event,
   };
 };
-
-const toHead = (row: Row): StreamHead => ({ stream: row.stream, revision: row.revision, hash: row.hash, position: row.position });
-
-function* byCommit(events: RecordedEvent[]): Generator<RecordedEvent[]> {
-  let group: RecordedEvent[] = [];
-  for (const e of events) {
-    if (group.length > 0 && group[0].commit !== e.commit) {
-      yield group;
-      group = [];
-    }
-    group.push(e);
-  }
-  if (group.length > 0) yield group;
-}

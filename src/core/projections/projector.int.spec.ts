@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { incidentEventOf } from '../../incidents/served';
+import { incidentEventOf } from '../../projections/decoder';
 import { casualties, readModels } from '../../projections';
+import { EventStore, RecordedEvent } from '../event-store/event-store';
 import { SqliteEventStore } from '../event-store/sqlite-event-store';
-import { NO_FILTERS } from '../filters';
-import { CheckpointStore } from './checkpoints';
-import { ProjectionChange, Projector } from './projector';
+import { AppendAnnouncement, Projector } from './projector';
+import { ProjectionStore } from './projection-store';
 
 const killed = (incidentId: string, best: number, day = '06') => ({
   id: randomUUID(),
@@ -18,12 +18,23 @@ const killed = (incidentId: string, best: number, day = '06') => ({
     data: { category: 'killed', group: 'civilians', figure: { best } },
   },
 });
+const statement = (incidentId: string) => ({
+  id: randomUUID(),
+  type: 'StatementMade',
+  body: {
+    incidentId, schemaVersion: 1, occurredAt: '2022-01-06T00:00:00.000Z', occurredPrecision: 'day',
+    source: { sourceId: 's' }, reportedAt: '2022-01-06T12:00:00.000Z', data: { speaker: 'Tokayev', summary: 'Order restored' },
+  },
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('the projector', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const open = (version = 'v1') => new Projector(store, readModels, new CheckpointStore(join(dir, 'projections.db')), incidentEventOf, version);
-  const best = (p: Projector, incidentId: string) => p.view<{ tallies: Array<{ best: number }> }>(casualties, incidentId, NO_FILTERS, incidentId).tallies[0]?.best;
+  const open = (version = 'v1', decode: (r: RecordedEvent) => ReturnType<typeof incidentEventOf> = incidentEventOf, on: EventStore = store) =>
+    new Projector(on, readModels, new ProjectionStore(join(dir, 'projections.db')), decode, version, { log: () => undefined });
+  const best = (p: Projector, incidentId: string) => p.view<{ tallies: Array<{ best: number }> }>(casualties, incidentId).tallies[0]?.best;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-projector-'));
@@ -34,37 +45,48 @@ describe('the projector', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('follows every append, one change per append naming what changed, and forgets a stale current view', async () => {
+  it('announces each append once, off the writer\'s stack, with the views whose answer changed and no others', async () => {
     const projector = open();
     await projector.start();
-    const changes: ProjectionChange[] = [];
-    projector.changes.subscribe((c) => changes.push(c));
-    await store.appendToStream('incident-a', [killed('a', 3)]);
-    expect(best(projector, 'a')).toBe(3);
+    const announced: AppendAnnouncement[] = [];
+    projector.changes.subscribe((c) => announced.push(c));
+    const first = await store.appendToStream('incident-a', [killed('a', 3)]);
+    expect(announced).toEqual([]); // nothing on the appender's stack
+    await projector.waitFor(first.position);
     const batch = await store.appendToStream('incident-a', [killed('a', 5, '07'), killed('a', 9, '08')]);
+    await projector.waitFor(batch.position);
     expect(best(projector, 'a')).toBe(9);
+    const talk = await store.appendToStream('incident-a', [statement('a')]);
     await store.appendToStream('sources', [{ id: randomUUID(), type: 'SourceRegistered', body: { data: { id: 's' } } }]);
-    expect(changes.map((c) => c.position)).toEqual([1, 3, 4]);
-    expect(changes[1].changed).toEqual(expect.arrayContaining([{ model: 'casualties', partition: 'a' }, { model: 'ledger', partition: '*' }]));
-    expect(changes[2].changed).toEqual([]);
-    expect(projector.position()).toBe(batch.position + 1);
+    await projector.waitFor(talk.position + 1);
+    expect(announced.map((a) => a.position)).toEqual([1, 3, 4, 5]);
+    expect(announced[1].append).toBe(batch.events[0].append.id);
+    const names = (a: AppendAnnouncement) => a.changed.map((c) => `${c.model}:${c.scope}`).sort();
+    expect(names(announced[0])).toEqual(['casualties:a', 'ledger:s', 'timeline:a']);
+    expect(names(announced[1])).toEqual(['casualties:a', 'ledger:s', 'timeline:a']);
+    expect(names(announced[2])).toEqual(['ledger:s', 'timeline:a']); // a statement changes no tally
+    expect(names(announced[3])).toEqual([]);
     await projector.close();
   });
 
-  it('resumes from its checkpoint after a restart, and refolds everything when the rules changed', async () => {
+  it('resumes from its checkpoint after a restart, and folds everything again when the rules changed', async () => {
     const first = open();
     await first.start();
-    await store.appendToStream('incident-a', [killed('a', 3), killed('a', 4, '07')]);
+    const written = await store.appendToStream('incident-a', [killed('a', 3), killed('a', 4, '07')]);
+    await first.waitFor(written.position);
     await first.close();
     const resumed = open();
     await resumed.start();
+    await settle();
     expect(resumed.folded).toBe(0);
     expect(best(resumed, 'a')).toBe(4);
-    await store.appendToStream('incident-a', [killed('a', 8, '09')]);
+    const next = await store.appendToStream('incident-a', [killed('a', 8, '09')]);
+    await resumed.waitFor(next.position);
     expect(resumed.folded).toBe(1);
     await resumed.close();
     const newRules = open('v2');
     await newRules.start();
+    await newRules.waitFor(3);
     expect(newRules.folded).toBe(3);
     expect(best(newRules, 'a')).toBe(8);
     expect(await newRules.rebuild()).toBe(3);
@@ -79,6 +101,42 @@ describe('the projector', () => {
     await store.appendToStream('incident-a', [killed('a', 1)]);
     await expect(waiting).resolves.toBeUndefined();
     await expect(projector.waitFor(5, 50)).rejects.toThrow('not yet 5');
+    await projector.close();
+  });
+
+  it('stops on a fold error without failing the append, says so, and resumes after a restart', async () => {
+    let broken = true;
+    const decode = (r: RecordedEvent) => {
+      if (broken && r.type === 'StatementMade') throw new Error('cannot decode');
+      return incidentEventOf(r);
+    };
+    const projector = open('v1', decode);
+    await projector.start();
+    const ok = await store.appendToStream('incident-a', [killed('a', 3)]);
+    const failing = await store.appendToStream('incident-a', [statement('a')]);
+    expect(failing.written).toBe(true); // acknowledged whatever the projector does
+    await expect(projector.waitFor(failing.position, 300)).rejects.toThrow('not yet');
+    expect(projector.failure?.message).toBe('cannot decode');
+    expect(projector.position()).toBe(ok.position);
+    await projector.close();
+    broken = false;
+    const restarted = open('v1', decode);
+    await restarted.start();
+    await restarted.waitFor(failing.position);
+    expect(restarted.failure).toBeNull();
+    expect(restarted.folded).toBe(1);
+    await restarted.close();
+  });
+
+  it('answers a partition it does not hold in memory from its store, and the same', async () => {
+    const projector = new Projector(store, readModels, new ProjectionStore(join(dir, 'projections.db')), incidentEventOf, 'v1', { cachedFacts: 2 });
+    await projector.start();
+    await store.appendToStream('incident-a', [killed('a', 3), killed('a', 7, '07')]);
+    const last = await store.appendToStream('incident-b', [killed('b', 5), killed('b', 6, '07'), killed('b', 9, '08')]);
+    await projector.waitFor(last.position);
+    expect(best(projector, 'a')).toBe(7);
+    expect(best(projector, 'b')).toBe(9); // three facts: larger than the cache, read from disk each time
+    expect(best(projector, 'a')).toBe(7);
     await projector.close();
   });
 });

@@ -1,102 +1,127 @@
 import { Subject } from 'rxjs';
 import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store';
+import { Position, START } from '../event-store/position';
 import { NotCaughtUp } from '../errors';
-import { IncidentEvent } from '../events';
-import { CheckpointStore } from './checkpoints';
-import { Filters } from '../filters';
+import { IncidentEvent, isKnowledgeStatement } from '../events';
+import { Filters, NO_FILTERS } from '../filters';
+import { FactCache } from './fact-cache';
+import { Fact, factOf, partitionsOf } from './facts';
+import { EventLocation, FactRow, ProjectionStore } from './projection-store';
 import { AnyReadModel } from './read-model';
 
-/** One committed append as the read models saw it: the position it brought them to and what changed. */
-export interface ProjectionChange {
-  position: number;
-  changed: Array<{ model: string; partition: string }>;
+/** Announced once per append, after the read models hold it: the views whose unfiltered answer changed. */
+export interface AppendAnnouncement {
+  append: string;
+  position: Position;
+  changed: Array<{ model: string; scope: string }>;
 }
 
-const SAVE_EVERY_MS = 200;
-const SAVE_EVERY_EVENTS = 5000;
+export interface ProjectorOptions {
+  /** Facts kept in memory across partitions (the rest are read from disk when asked for). */
+  cachedFacts?: number;
+  log?: (message: string) => void;
+}
+
+const FLUSH_EVENTS = 5000;
+const FLUSH_MS = 100;
+const REBUILD_PAGE = 5000;
 
 /**
- * Keeps every read model current from the store's subscription, from a stored checkpoint, so that a
- * restart resumes where it stopped. One projector feeds the queries and (through `changes`) live clients.
+ * Keeps the read models current from the store's subscription, from the checkpoint in its projection
+ * store, in its own loop: an error stops it (logged, `failure` set, not ready) and never fails an append.
  */
 export class Projector {
-  readonly changes = new Subject<ProjectionChange>();
-  private readonly states = new Map<string, Map<string, unknown>>();
-  private readonly dirty = new Map<string, Set<string>>();
-  private checkpoint = 0;
-  private unsaved = 0;
+  readonly changes = new Subject<AppendAnnouncement>();
   /** Events folded since this projector started (a restart from a current checkpoint folds none). */
   folded = 0;
+  failure: Error | null = null;
+  private checkpoint: Position = START;
+  private pending: FactRow[] = [];
+  private pendingIds: EventLocation[] = [];
+  private flushTimer?: NodeJS.Timeout;
   private subscription?: Subscription;
-  private saveTimer?: NodeJS.Timeout;
-  private waiters: Array<{ position: number; resolve: () => void }> = [];
-  /** The unfiltered view of each partition, kept until the partition changes (what dashboards ask for). */
-  private readonly currentViews = new Map<string, unknown>();
+  private waiters: Array<{ position: Position; resolve: () => void }> = [];
+  private readonly cache: FactCache;
+  private readonly views = new Map<string, unknown>();
 
   constructor(
     private readonly store: EventStore,
     private readonly models: AnyReadModel[],
-    private readonly checkpoints: CheckpointStore,
+    private readonly projections: ProjectionStore,
     private readonly decode: (recorded: RecordedEvent) => IncidentEvent | null,
-    /** Changes whenever a rule changes, so that states folded by older rules are rebuilt. */
+    /** Changes whenever a rule changes, so that facts kept by older rules are folded again. */
     private readonly version: string,
+    private readonly options: ProjectorOptions = {},
   ) {
-    for (const model of models) {
-      this.states.set(model.name, new Map());
-      this.dirty.set(model.name, new Set());
-    }
+    this.cache = new FactCache(options.cachedFacts ?? 300_000);
   }
 
-  /** Loads the checkpoint (or starts over when it is missing, stale or ahead of the log) and follows the log. */
+  /** Resumes from the checkpoint (or starts over when it is missing, stale or ahead of the log). */
   async start(): Promise<void> {
-    const saved = this.checkpoints.load();
-    const head = await this.store.headPosition();
-    if (saved && saved.version === this.version && saved.position <= head) {
-      for (const { model, partition, state } of saved.states) this.states.get(model)?.set(partition, state);
+    const saved = this.projections.checkpoint();
+    if (saved && saved.version === this.version && saved.position <= (await this.store.headPosition())) {
       this.checkpoint = saved.position;
     } else {
-      this.checkpoints.clear();
+      this.projections.clear();
     }
-    this.subscription = this.store.subscribe(this.checkpoint, (events) => this.apply(events));
-    this.save();
+    this.follow();
   }
 
-  /** Drops every state and folds the whole log again; `progress` is told (done, total) as it goes. */
-  async rebuild(progress?: (done: number, total: number) => void): Promise<number> {
+  /** Forgets every fact and folds the whole log again, page by page; `progress` is told (done, total). */
+  async rebuild(progress?: (done: Position, total: Position) => void): Promise<Position> {
     this.subscription?.close();
-    this.checkpoints.clear();
-    for (const model of this.models) this.states.get(model.name)!.clear();
-    this.currentViews.clear();
-    this.checkpoint = 0;
+    this.flush();
+    this.projections.clear();
+    this.cache.clear();
+    this.views.clear();
+    this.checkpoint = START;
+    this.failure = null;
     const total = await this.store.headPosition();
     for (;;) {
-      const page = await this.store.readAll({ after: this.checkpoint, limit: 5000 });
+      const page = await this.store.readAll({ after: this.checkpoint, limit: REBUILD_PAGE });
       if (page.length === 0) break;
-      this.fold(page);
-      this.save();
+      this.record(page);
+      this.flush();
       progress?.(this.checkpoint, total);
     }
-    this.currentViews.clear();
-    this.subscription = this.store.subscribe(this.checkpoint, (events) => this.apply(events));
+    this.views.clear();
+    this.follow();
     return this.checkpoint;
   }
 
-  position(): number {
+  position(): Position {
     return this.checkpoint;
   }
 
-  /** A read model's view of one partition under some filters; the unfiltered one is computed once per change. */
-  view<V>(model: AnyReadModel, partition: string, filters: Filters, scope: string): V {
-    const state = this.states.get(model.name)?.get(partition) ?? model.initial();
+  /** A read model's answer for a scope under some filters; the unfiltered one is kept until it changes. */
+  view<V>(model: AnyReadModel, scope: string, filters: Filters = NO_FILTERS): V {
     const unfiltered = filters.asOf === null && filters.knownAt === null && filters.atPosition === null;
-    if (!unfiltered) return model.view(state, filters, scope) as V;
-    const key = `${model.name}\u0000${partition}\u0000${scope}`;
-    if (!this.currentViews.has(key)) this.currentViews.set(key, model.view(state, filters, scope));
-    return this.currentViews.get(key) as V;
+    const key = `${model.name}\u0000${scope}`;
+    if (unfiltered && this.views.has(key)) return this.views.get(key) as V;
+    const facts = this.facts(model.partitionOf(scope)).filter((f) => model.canHandle(f));
+    const answer = model.view(facts, filters, scope, (partition) => this.facts(partition)) as V;
+    if (unfiltered) this.views.set(key, answer);
+    return answer;
+  }
+
+  /** The facts of a partition that the read models hold, in log order. */
+  facts(partition: string): readonly Fact[] {
+    const cached = this.cache.get(partition);
+    if (cached) return cached;
+    this.flush();
+    const facts = this.projections.partition(partition, this.checkpoint).map((json) => JSON.parse(json) as Fact);
+    this.cache.set(partition, facts);
+    return facts;
+  }
+
+  /** Where an event id was stored, if the read models hold it. */
+  locate(id: string): EventLocation | null {
+    this.flush();
+    return this.projections.locate(id);
   }
 
   /** Resolves once the read models reflect `position`; NotCaughtUp after `ms`. */
-  async waitFor(position: number, ms = 5000): Promise<void> {
+  async waitFor(position: Position, ms = 5000): Promise<void> {
     if (this.checkpoint >= position) return;
     await new Promise<void>((resolve, reject) => {
       const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
@@ -110,56 +135,97 @@ export class Projector {
 
   async close(): Promise<void> {
     this.subscription?.close();
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.save();
+    this.flush();
     this.changes.complete();
   }
 
-  private apply(events: RecordedEvent[]): void {
-    const changed = this.fold(events);
-    for (const { model, partition } of changed) this.forgetViews(model, partition);
-    this.changes.next({ position: this.checkpoint, changed });
+  private follow(): void {
+    this.subscription = this.store.subscribe(this.checkpoint, {
+      append: (events) => this.handle(events),
+      dropped: (error) => this.fail(error),
+    });
+  }
+
+  private handle(events: RecordedEvent[]): void {
+    if (this.failure) throw this.failure;
+    const watched = this.changes.observed ? this.affected(events) : [];
+    const before = watched.map(({ model, scope }) => JSON.stringify(this.view(model, scope)));
+    this.record(events);
+    if (this.pending.length >= FLUSH_EVENTS) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     const ready = this.waiters.filter((w) => w.position <= this.checkpoint);
     this.waiters = this.waiters.filter((w) => w.position > this.checkpoint);
     ready.forEach((w) => w.resolve());
-    if (this.unsaved >= SAVE_EVERY_EVENTS) this.save();
-    else if (!this.saveTimer) this.saveTimer = setTimeout(() => this.save(), SAVE_EVERY_MS);
+    if (watched.length === 0 && !this.changes.observed) return;
+    const changed = watched
+      .filter(({ model, scope }, i) => JSON.stringify(this.view(model, scope)) !== before[i])
+      .map(({ model, scope }) => ({ model: model.name, scope }));
+    this.changes.next({ append: events[0].append.id, position: this.checkpoint, changed });
   }
 
-  private fold(events: RecordedEvent[]): Array<{ model: string; partition: string }> {
-    const changed = new Map<string, { model: string; partition: string }>();
+  /** The views an append may change: each read model that handles one of its facts, in the scope it reads. */
+  private affected(events: RecordedEvent[]): Array<{ model: AnyReadModel; scope: string }> {
+    const found = new Map<string, { model: AnyReadModel; scope: string }>();
     for (const recorded of events) {
-      if (recorded.position <= this.checkpoint) continue;
       const event = this.decode(recorded);
-      this.checkpoint = recorded.position;
-      this.unsaved += 1;
-      this.folded += 1;
       if (!event) continue;
+      const fact = factOf(event);
       for (const model of this.models) {
-        if (!model.canHandle(event)) continue;
-        const partition = model.partition(event);
-        const states = this.states.get(model.name)!;
-        states.set(partition, model.evolve(states.get(partition) ?? model.initial(), event));
-        this.dirty.get(model.name)!.add(partition);
-        changed.set(`${model.name}\u0000${partition}`, { model: model.name, partition });
+        if (!model.canHandle(fact)) continue;
+        for (const scope of [fact.incidentId, fact.source.sourceId]) {
+          if (partitionsOf(fact).includes(model.partitionOf(scope))) found.set(`${model.name}\u0000${scope}`, { model, scope });
+        }
       }
     }
-    return [...changed.values()];
+    return [...found.values()];
   }
 
-  private forgetViews(model: string, partition: string): void {
-    const prefix = `${model}\u0000${partition}\u0000`;
-    for (const key of this.currentViews.keys()) if (key.startsWith(prefix)) this.currentViews.delete(key);
+  /** Decodes first, then changes state: an event that cannot be decoded leaves the projector where it was. */
+  private record(events: RecordedEvent[]): void {
+    const fresh = events.filter((e) => e.position > this.checkpoint);
+    if (fresh.length === 0) return;
+    const facts = fresh.map((recorded) => ({ recorded, event: this.decode(recorded) }));
+    for (const { recorded, event } of facts) {
+      this.pendingIds.push({ id: recorded.id, stream: recorded.stream, revision: recorded.revision, position: recorded.position });
+      if (event) this.keep(factOf(event));
+      this.checkpoint = recorded.position;
+      this.folded += 1;
+    }
   }
 
-  private save(): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    const changed = [...this.dirty.entries()].flatMap(([model, partitions]) =>
-      [...partitions].map((partition) => ({ model, partition, state: this.states.get(model)!.get(partition) })),
-    );
-    this.checkpoints.save(this.checkpoint, this.version, changed);
-    for (const set of this.dirty.values()) set.clear();
-    this.unsaved = 0;
+  private keep(fact: Fact): void {
+    const partitions = partitionsOf(fact);
+    this.pending.push({ position: fact.position, json: JSON.stringify(fact), partitions });
+    for (const partition of partitions) this.cache.append(partition, fact);
+    for (const model of this.models) {
+      for (const scope of [fact.incidentId, fact.source.sourceId]) this.views.delete(`${model.name}\u0000${scope}`);
+    }
+    // A retraction or correction flags events of other sources: their ledgers are answered anew.
+    if (isKnowledgeStatement(fact)) {
+      for (const key of [...this.views.keys()]) if (key.startsWith('ledger\u0000')) this.views.delete(key);
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0 && this.pendingIds.length === 0) return;
+    this.projections.write(this.pending, this.pendingIds, { position: this.checkpoint, version: this.version });
+    this.pending = [];
+    this.pendingIds = [];
+  }
+
+  private flushSafely(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.subscription?.close();
+    this.options.log?.(`Projector stopped at position ${this.checkpoint}: ${this.failure.stack ?? this.failure.message}`);
   }
 }

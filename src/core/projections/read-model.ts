@@ -1,24 +1,20 @@
-import { IncidentEvent } from '../events';
 import { Filters } from '../filters';
+import { Fact } from './facts';
 
 /**
- * A read model folded from incident events: `evolve` collects what the rules need (a pure fold over
- * plain, JSON-serialisable state, so it can be checkpointed), `view` applies the rules of EVENTS.md for
- * a set of filters. The state of one partition (an incident, or for the source ledger the whole log)
- * answers every filtered query of that partition without reading the log again.
+ * A read model: the rules of EVENTS.md as a pure function of the facts of one partition. The
+ * projector keeps the facts (once each, stored as rows and cached by partition), so persisting an
+ * append costs what the append adds; `view` answers any filters without reading the log.
  */
-export interface ReadModel<State, View> {
+export interface ReadModel<View> {
   /** The path segment: casualties, troop-presence, situation, timeline, ledger. */
   name: string;
-  /** Which partition an event folds into: its incident, or one shared partition. */
-  partition(event: IncidentEvent): string;
-  initial(): State;
-  canHandle(event: IncidentEvent): boolean;
-  evolve(state: State, event: IncidentEvent): State;
-  view(state: State, filters: Filters, scope: string): View;
+  /** The partition a query of this model reads for a scope (an incident id, or a source id). */
+  partitionOf(scope: string): string;
+  /** Whether a fact of the partition is one this model reads; the others cannot change its answer. */
+  canHandle(fact: Fact): boolean;
+  /** `facts` are those of the partition that it handles, in log order; `related` reads another partition. */
+  view(facts: readonly Fact[], filters: Filters, scope: string, related: (partition: string) => readonly Fact[]): View;
 }
 
-export type AnyReadModel = ReadModel<any, any>;
-
-export const foldAll = <S>(model: ReadModel<S, unknown>, events: IncidentEvent[], state: S = model.initial()): S =>
-  events.reduce((s, e) => (model.canHandle(e) ? model.evolve(s, e) : s), state);
+export type AnyReadModel = ReadModel<any>;

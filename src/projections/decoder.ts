@@ -1,8 +1,8 @@
 import { RecordedEvent } from '../core/event-store/event-store';
 import { EventType, IncidentEvent } from '../core/events';
 import { validatePlain } from '../http/validation';
-import { CATALOGUE, isEventType, upcast } from './catalogue';
-import { INCIDENT_STREAM_PREFIX } from './incident';
+import { CATALOGUE, isEventType, upcast } from '../incidents/catalogue';
+import { INCIDENT_STREAM_PREFIX } from '../incidents/incident';
 
 /** An event as served: the stored event (upcast to the current schema) with its hash and position. */
 export const served = (e: RecordedEvent): Record<string, unknown> => {

@@ -1,9 +1,9 @@
 import { RecordedEvent } from '../core/event-store/event-store';
-import { CATALOGUE } from './catalogue';
-import { served } from './served';
+import { CATALOGUE } from '../incidents/catalogue';
+import { served } from './decoder';
 
 const recorded = (event: Record<string, unknown>): RecordedEvent =>
-  ({ id: 'e1', type: event.type as string, stream: 'incident-a', revision: 0, position: 7, commit: 7, recordedAt: '', prevHash: '', hash: 'h', json: '', event });
+  ({ id: 'e1', type: event.type as string, stream: 'incident-a', revision: 0, position: 7, append: { id: 'a', index: 0, count: 1 }, recordedAt: '', prevHash: '', hash: 'h', json: '', event });
 
 describe('an event read from the log', () => {
   const kind = CATALOGUE.StatementMade;

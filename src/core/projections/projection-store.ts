@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Position } from '../event-store/position';
+
+/** One fact to keep: its log position, its JSON and the partitions it is read through. */
+export interface FactRow {
+  position: Position;
+  json: string;
+  partitions: string[];
+}
+
+/** Where an event id was stored: the application's own index of ids (the store has none). */
+export interface EventLocation {
+  id: string;
+  stream: string;
+  revision: number;
+  position: Position;
+}
+
+export interface Checkpoint {
+  position: Position;
+  version: string;
+}
+
+/**
+ * The projector's durable state in a SQLite file beside the log: each fact once, its partition
+ * memberships, the index of event ids and the checkpoint, all written in one transaction, so they
+ * never disagree. A write costs rows in proportion to what it adds; no value grows with the log.
+ */
+export class ProjectionStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(private readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Derived data: a crash may lose the last writes, never their consistency; they are folded again from the checkpoint.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      DROP TABLE IF EXISTS states;
+      CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, version TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS facts (position INTEGER PRIMARY KEY, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS members (partition TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (partition, position)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
+    `);
+    const db = this.db;
+    this.statements = {
+      checkpoint: db.prepare<[], Checkpoint>('SELECT position, version FROM checkpoint WHERE id = 1'),
+      setCheckpoint: db.prepare(
+        'INSERT INTO checkpoint (id, position, version) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, version = excluded.version',
+      ),
+      fact: db.prepare('INSERT OR IGNORE INTO facts (position, json) VALUES (?, ?)'),
+      member: db.prepare('INSERT OR IGNORE INTO members (partition, position) VALUES (?, ?)'),
+      id: db.prepare('INSERT OR IGNORE INTO ids (id, stream, revision, position) VALUES (?, ?, ?, ?)'),
+      partition: db.prepare<[string, number], { json: string }>(
+        'SELECT f.json FROM members m JOIN facts f ON f.position = m.position WHERE m.partition = ? AND m.position <= ? ORDER BY m.position',
+      ),
+      size: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM members WHERE partition = ?'),
+      locate: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE id = ?'),
+    };
+  }
+
+  checkpoint(): Checkpoint | null {
+    return this.statements.checkpoint.get() ?? null;
+  }
+
+  /** The facts, their memberships, the ids and the new checkpoint, together. */
+  write(facts: readonly FactRow[], ids: readonly EventLocation[], checkpoint: Checkpoint): void {
+    this.db.transaction(() => {
+      for (const f of facts) {
+        this.statements.fact.run(f.position, f.json);
+        for (const partition of f.partitions) this.statements.member.run(partition, f.position);
+      }
+      for (const e of ids) this.statements.id.run(e.id, e.stream, e.revision, e.position);
+      this.statements.setCheckpoint.run(checkpoint.position, checkpoint.version);
+    })();
+  }
+
+  /** The JSON of a partition's facts up to a position, in log order. */
+  partition(name: string, upTo: Position): string[] {
+    return this.statements.partition.all(name, upTo).map((r) => r.json);
+  }
+
+  partitionSize(name: string): number {
+    return this.statements.size.get(name)!.n;
+  }
+
+  locate(id: string): EventLocation | null {
+    return this.statements.locate.get(id) ?? null;
+  }
+
+  /** Forgets everything: the next fold starts from the beginning of the log. */
+  clear(): void {
+    this.db.exec('DELETE FROM facts; DELETE FROM members; DELETE FROM ids; DELETE FROM checkpoint;');
+  }
+
+  /** Bytes on disk, the write-ahead log included. */
+  bytes(): number {
+    if (this.file === ':memory:') return 0;
+    const size = (f: string) => { try { return statSync(f).size; } catch { return 0; } };
+    return size(this.file) + size(`${this.file}-wal`);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
