@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonical, sha256 } from '../src/core/event-store/chain';
 import { GENESIS_HASH } from '../src/core/event-store/event-store';
 import { SqliteEventStore } from '../src/core/event-store/sqlite-event-store';
+import { jcs, sha256Hex } from './support/jcs';
 
 // A writer process is killed (SIGKILL) in the middle of its appends; every append it had been told
 // was stored must be there afterwards, with every stream's chain intact and no gap in the positions.
@@ -42,7 +42,7 @@ describe('the embedded store after a crash', () => {
       for (const head of await store.streams()) {
         let prev = GENESIS_HASH;
         for (const [revision, e] of (await store.readStream(head.stream)).entries()) {
-          expect([e.revision, e.prevHash, e.hash]).toEqual([revision, prev, sha256(canonical(e.event))]);
+          expect([e.revision, e.prevHash, e.hash]).toEqual([revision, prev, sha256Hex(jcs(e.event))]);
           prev = e.hash;
         }
       }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { canonical, sha256 } from '../src/core/event-store/chain';
 import { freshIncident, killed } from './support/fixtures';
+import { audited } from './support/jcs';
 import { RunningLedger, useLedger } from './support/ledger';
 
 const running = useLedger();
@@ -245,10 +245,11 @@ describe('reading events', () => {
     const { incidentId, sourceId } = await freshIncident(ledger);
     const event = killed(sourceId, 7);
     await ledger.call('POST', `/incidents/${incidentId}/events`, event);
-    const raw = (await ledger.call('GET', `/events/${event.id}?raw=true`)).json;
-    const { hash, position, ...stored } = raw;
-    expect(position).toEqual(expect.any(Number));
-    expect(sha256(canonical(stored))).toBe(hash);
+    const raw = audited(await ledger.call('GET', `/events/${event.id}?raw=true`));
+    expect(raw).toMatchObject({ canonical: true, hashed: true, hasStoreFields: false });
+    expect(raw.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(raw.position).toBeGreaterThan(0);
+    expect(raw.event).toMatchObject({ id: event.id, revision: 0, prevHash: '0'.repeat(64), data: event.data });
     expect((await ledger.call('GET', `/events/${randomUUID()}`)).status).toBe(404);
   });
 

@@ -1,8 +1,8 @@
-import { canonical, sha256 } from '../src/core/event-store/chain';
 import { Projector } from '../src/core/projections/projector';
 import { Importer } from '../src/datasets/importer';
 import { readDataSet } from '../src/datasets/data-set';
 import { freshIncident, killed } from './support/fixtures';
+import { audited } from './support/jcs';
 import { removeDir, RunningLedger, startLedger, tempDataDir } from './support/ledger';
 
 const KZ = 'kz-2022-unrest';
@@ -37,18 +37,17 @@ describe('a restart', () => {
       expect(projector.position()).toBe(headBefore);
       expect(projector.folded).toBe(0); // resumed from the stored checkpoint: nothing replayed, nothing new stored
       for (const [revision, ack] of acknowledged.entries()) {
-        const stored = (await ledger.call('GET', `/events/${ack.id}?raw=true`)).json;
-        expect([stored.revision, stored.hash, stored.position]).toEqual([revision, ack.hash, ack.position]);
+        const stored = audited(await ledger.call('GET', `/events/${ack.id}?raw=true`));
+        expect([stored.event.revision, stored.hash, stored.position]).toEqual([revision, ack.hash, ack.position]);
       }
       for (const stream of [incidentId, KZ]) {
         const { events } = (await ledger.call('GET', `/incidents/${stream}/events?limit=1000`)).json;
         let prev = '0'.repeat(64);
         for (const e of events) {
-          const raw = (await ledger.call('GET', `/events/${e.id}?raw=true`)).json;
-          const { hash, position: _p, ...hashed } = raw;
-          expect(raw.prevHash).toBe(prev);
-          expect(sha256(canonical(hashed))).toBe(hash);
-          prev = hash;
+          const raw = audited(await ledger.call('GET', `/events/${e.id}?raw=true`));
+          expect(raw.event.prevHash).toBe(prev);
+          expect(raw).toMatchObject({ canonical: true, hashed: true, hasStoreFields: false });
+          prev = raw.hash!;
         }
       }
       expect(await answers(ledger)).toEqual(before);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ConfigService } from '@nestjs/config';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 import { EventStore } from '../core/event-store/event-store';
-import { InvalidInput } from '../core/errors';
+import { IdempotencyConflict, InvalidInput } from '../core/errors';
 import { validatePlain } from '../http/validation';
 import { RegisterIncident } from '../incidents/incident';
 import { IncidentLog } from '../incidents/incident-log';
@@ -36,8 +36,17 @@ export class Importer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const name of this.config.getOrThrow<LedgerConfig>(LEDGER_CONFIG).datasets) {
-      const report = await this.importDataSet(readDataSet(name));
-      this.logger.log(`Data set ${name}: ${report.sources} sources, ${report.events} events (${report.stored} newly stored) in ${report.incidentId}`);
+      try {
+        const report = await this.importDataSet(readDataSet(name));
+        this.logger.log(`Data set ${name}: ${report.sources} sources, ${report.events} events (${report.stored} newly stored) in ${report.incidentId}`);
+      } catch (error) {
+        // The log is never rewritten: a store that holds an earlier edition of a data set keeps it, and says so.
+        if (!(error instanceof IdempotencyConflict)) throw error;
+        this.logger.error(
+          `Data set ${name} was not loaded: this DATA_DIR holds an earlier edition of it (${error.message}). ` +
+            'Stored events are never changed; start on an empty DATA_DIR to load this edition.',
+        );
+      }
     }
   }
 
