@@ -39,9 +39,9 @@ describe('the embedded store after a crash', () => {
       const ids = new Set(all.map((e) => e.id));
       expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
       expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
-      for (const head of await store.streams()) {
+      for (const stream of new Set(all.map((e) => e.stream))) {
         let prev = GENESIS_HASH;
-        for (const [revision, e] of (await store.readStream(head.stream)).entries()) {
+        for (const [revision, e] of (await store.readStream(stream)).entries()) {
           expect([e.revision, e.prevHash, e.hash]).toEqual([revision, prev, sha256Hex(jcs(e.event))]);
           prev = e.hash;
         }
