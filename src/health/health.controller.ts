@@ -1,9 +1,20 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '../core/event-store/event-store';
+import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
 import { Projector } from '../core/projections/projector';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
+
+const indicators = { type: 'object' as const, additionalProperties: { type: 'object' as const, properties: { status: { type: 'string' as const } } } };
+
+/** Terminus's answer when every check is up. (When one is not, the answer is the 503 error body.) */
+export class HealthBody {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
+  @ApiPropertyOptional({ ...indicators, nullable: true, description: 'The checks that are up' }) info?: object | null;
+  @ApiPropertyOptional({ ...indicators, nullable: true, description: 'The checks that are down' }) error?: object | null;
+  @ApiProperty({ ...indicators, description: 'Every check' }) details: object;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -17,14 +28,20 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthBody, headers: ETAG_HEADER(), description: 'The process answers' })
+  @NotModified()
+  @Answers(400, [503, 'Shutting down'], 500)
   live() {
     return this.health.check([]);
   }
 
   /** Readiness: the store answers, and the read models have caught up with its head and are not stopped by an error. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthBody, headers: ETAG_HEADER(), description: 'The store answers and the projections have caught up with its head' })
+  @NotModified()
+  @Answers(400, [503, 'The store does not answer, or the projections lag behind its head, or shutting down'], 500)
   ready() {
     return this.health.check([
       async () => {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EventStore } from '../core/event-store/event-store';
 import { NotFound } from '../core/errors';
+import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
 import { isDateOnly, toUtc } from '../core/time';
 import { Register, SOURCES_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
@@ -14,6 +15,32 @@ export const normaliseSource = (body: RegisterSource): Source => ({
   publishedAt: isDateOnly(body.publishedAt) ? `${body.publishedAt}T00:00:00.000Z` : toUtc(body.publishedAt),
 });
 
+/** A registered source, as answered. */
+export class SourceBody {
+  @ApiProperty() id: string;
+  @ApiProperty() publisher: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time', description: 'In UTC; a date-only value is read as midnight UTC' }) publishedAt: string;
+  @ApiPropertyOptional() url?: string;
+  @ApiPropertyOptional({ description: 'A BCP 47 language tag' }) language?: string;
+  @ApiPropertyOptional({ description: 'The full text, when it was given' }) text?: string;
+}
+
+/** A source in the list: without its text, saying whether it has one. */
+export class SourceSummaryBody {
+  @ApiProperty() id: string;
+  @ApiProperty() publisher: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time' }) publishedAt: string;
+  @ApiPropertyOptional() url?: string;
+  @ApiPropertyOptional() language?: string;
+  @ApiProperty() hasText: boolean;
+}
+
+export class SourceListBody {
+  @ApiProperty({ type: () => [SourceSummaryBody] }) sources: SourceSummaryBody[];
+}
+
 @ApiTags('sources')
 @Controller('sources')
 export class SourcesController {
@@ -22,6 +49,9 @@ export class SourcesController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a source (201; 200 for the same body again; 409 for the same id with another body)' })
+  @ApiCreatedResponse({ type: SourceBody, description: 'Registered' })
+  @ApiOkResponse({ type: SourceBody, description: 'The same body again: already registered, nothing stored' })
+  @Answers(400, [409, 'The same id was registered with another body'], 413, 415, 500)
   async create(@Body() body: RegisterSource, @Res({ passthrough: true }) res: Response): Promise<Source> {
     const { created, entity } = await registerOnce(this.store, this.register, SOURCES_STREAM, 'SourceRegistered', normaliseSource(body));
     res.status(created ? 201 : 200);
@@ -29,11 +59,17 @@ export class SourcesController {
   }
 
   @Get()
+  @ApiOkResponse({ type: SourceListBody, headers: ETAG_HEADER() })
+  @NotModified()
+  @Answers(400, 500)
   list(): { sources: Array<Omit<Source, 'text'> & { hasText: boolean }> } {
     return { sources: this.register.allSources().map(({ text, ...rest }) => ({ ...rest, hasText: text !== undefined })) };
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: SourceBody, headers: ETAG_HEADER() })
+  @NotModified()
+  @Answers(400, [404, 'Unknown source'], 500)
   one(@Param('id') id: string): Source {
     const source = this.register.source(id);
     if (!source) throw new NotFound(`No source ${id}`);
