@@ -37,7 +37,7 @@ export const tallies = (reports: Standing<'CasualtiesReported'>[]): CasualtyTall
   const byKeyId = new Map<string, { key: CasualtyKey; reports: Standing<'CasualtiesReported'>[] }>();
   for (const report of reports) {
     const key = casualtyKey(report.data);
-    const id = JSON.stringify([key.category, key.group, key.scope]);
+    const id = `${key.category}\u0000${key.group}\u0000${key.scope}`;
     const entry = byKeyId.get(id) ?? byKeyId.set(id, { key, reports: [] }).get(id)!;
     entry.reports.push(report);
   }

@@ -56,9 +56,21 @@ export interface Summary {
 /** Step 4 of "Claims": which of the claims left after step 3 (in "latest" order) are outdated, and by what. */
 export type Outdating = (left: readonly Claim[]) => Map<string, string>;
 
-const voiceOf = (c: Claim): string => JSON.stringify([c.sourceId, c.attributedTo]);
+/** A source id holds no NUL, so what follows the first one is the attribution, marked present or absent. */
+const voiceOf = (c: Claim): string => (c.attributedTo === null ? `${c.sourceId}\u0000` : `${c.sourceId}\u0000=${c.attributedTo}`);
 
-const counted = ({ retractedBy: _r, figure, ...rest }: Claim): CountedClaim => ({ ...rest, figure: shown(figure) });
+const counted = (c: Claim): CountedClaim => ({
+  eventId: c.eventId,
+  sourceId: c.sourceId,
+  attributedTo: c.attributedTo,
+  quote: c.quote,
+  occurredAt: c.occurredAt,
+  occurredAtAsReported: c.occurredAtAsReported,
+  reportedAt: c.reportedAt,
+  position: c.position,
+  correctedBy: c.correctedBy,
+  figure: shown(c.figure),
+});
 
 /**
  * Steps 1, 3 and 4 of "Claims" (step 2, corrections, is already in the claims) and the summary of what
@@ -70,11 +82,12 @@ export const summarise = (claims: readonly Claim[], outdating: Outdating): Summa
 
   for (const c of claims) if (c.retractedBy !== null) exclude(c.eventId, c.retractedBy, 'retracted');
   const live = claims.filter((c) => !why.has(c.eventId));
-  const latestOfVoice = new Map(live.map((c) => [voiceOf(c), c]));
-  for (const c of live) {
-    const latest = latestOfVoice.get(voiceOf(c))!;
+  const voices = live.map(voiceOf);
+  const latestOfVoice = new Map(live.map((c, i) => [voices[i], c]));
+  live.forEach((c, i) => {
+    const latest = latestOfVoice.get(voices[i])!;
     if (latest !== c) exclude(c.eventId, latest.eventId, 'superseded');
-  }
+  });
   const left = live.filter((c) => !why.has(c.eventId));
   for (const [eventId, by] of outdating(left)) exclude(eventId, by, 'outdated');
   const kept = left.filter((c) => !why.has(c.eventId));

@@ -1,0 +1,225 @@
+// The engine at scale, as a user loads an archive: many incidents plus one large one, loaded through
+// the HTTP API in 1,000-event batches into a real server on a fresh data directory; then a restart,
+// queries on the large incident, and a rebuild. Writes bench/results/scale.json and prints a summary.
+//
+//   npm run bench:scale -- [--events 1000000] [--incidents 1000] [--big 50000] [--smoke]
+//
+// Figures are measured, never asserted: the suite checks only that --smoke runs.
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const smoke = args.includes('--smoke');
+const EVENTS = option('events', smoke ? 6000 : 1_000_000);
+const INCIDENTS = option('incidents', smoke ? 5 : 1000);
+const BIG = option('big', smoke ? 2000 : 50_000);
+const BATCH = 1000;
+const PORT = option('port', 3990);
+const BASE = `http://127.0.0.1:${PORT}`;
+
+// ---- generation, up front ----------------------------------------------------------------------
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+const SOURCES = Array.from({ length: 20 }, (_, i) => `wire-${i}`);
+const day = (i) => new Date(Date.UTC(2022, 0, 1) + (i % 365) * 86_400_000).toISOString().slice(0, 10);
+const figure = () => {
+  const best = Math.floor(rand() * 500);
+  return pick([{ best }, { best, qualifier: 'at_least', text: `at least ${best}` }, { best, low: Math.floor(best / 2), high: best * 2 }]);
+};
+const PAYLOADS = [
+  () => ({ type: 'CasualtiesReported', data: { category: pick(['killed', 'injured', 'arrested']), group: pick(['protesters', 'civilians', 'security_forces']), figure: figure(), scope: pick(['nationwide', 'Almaty', 'Aktobe']) } }),
+  () => ({ type: 'CasualtiesReported', data: { category: pick(['killed', 'injured']), group: 'unspecified', figure: figure() } }),
+  () => ({ type: 'ProtestReported', data: { description: 'Demonstrators gathered in the central square over fuel prices', participants: figure() } }),
+  () => ({ type: 'MeasureImposed', data: { measure: pick(['curfew', 'internet_shutdown', 'state_of_emergency']), scope: pick(['Almaty', 'Aktobe']) } }),
+  () => ({ type: 'MeasureLifted', data: { measure: pick(['curfew', 'internet_shutdown']), scope: pick(['Almaty', 'Aktobe']) } }),
+  () => ({ type: 'TroopsDeployed', data: { contributor: pick(['Russia', 'Armenia', 'Belarus']), status: pick(['arriving', 'deployed']), strength: figure() } }),
+  () => ({ type: 'FacilityControlChanged', data: { facility: pick(['airport', 'akimat', 'television centre']), controlledBy: pick(['protesters', 'army']) } }),
+  () => ({ type: 'StatementMade', data: { speaker: pick(['President', 'Interior Ministry', 'Opposition']), summary: 'Said that order would be restored and the instigators punished' } }),
+];
+
+function generate(incidentId, count, startIndex) {
+  const events = [];
+  for (let i = 0; i < count; i++) {
+    const { type, data } = pick(PAYLOADS)();
+    const source = { sourceId: pick(SOURCES), ...(rand() < 0.5 ? { attributedTo: pick(['police', 'ministry', 'witnesses']) } : {}) };
+    events.push({ id: randomUUID(), type, occurredAt: day(startIndex + i), source, data });
+    if (i > 10 && rand() < 0.02) {
+      const target = events[Math.floor(rand() * (events.length - 1))];
+      if (target.type !== 'ClaimRetracted') events.push({ id: randomUUID(), type: 'ClaimRetracted', occurredAt: day(startIndex + i), source: { sourceId: pick(SOURCES) }, data: { eventId: target.id, reason: 'withdrawn' } });
+    }
+  }
+  return events.slice(0, count);
+}
+
+const incidents = [];
+const small = Math.max(1, Math.floor((EVENTS - BIG) / INCIDENTS));
+incidents.push({ id: 'big-incident', events: generate('big-incident', BIG, 0) });
+for (let i = 0; i < INCIDENTS; i++) incidents.push({ id: `incident-${i}`, events: generate(`incident-${i}`, small, i) });
+// Interleave incidents, as an archive arrives (the big incident's batches spread through the load),
+// each incident's batches in their own order, since a retraction follows what it retracts.
+const queues = incidents.map(({ id, events }) => {
+  const out = [];
+  for (let i = 0; i < events.length; i += BATCH) out.push({ incident: id, body: JSON.stringify({ events: events.slice(i, i + BATCH) }) });
+  return out;
+});
+const batches = [];
+for (let left = queues.filter((q) => q.length > 0); left.length > 0; left = left.filter((q) => q.length > 0)) {
+  batches.push(left[Math.floor(rand() * left.length)].shift());
+}
+const total = incidents.reduce((n, i) => n + i.events.length, 0);
+
+// ---- the server ---------------------------------------------------------------------------------
+const dataDir = mkdtempSync(join(tmpdir(), 'ledger-scale-'));
+const peakRss = (pid) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;
+};
+const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+function start(script = 'dist/main.js', extra = {}) {
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    env: { ...process.env, DATA_DIR: dataDir, DATASETS: 'none', PORT: String(PORT), LOG_LEVEL: 'warn', ...extra },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  running = child;
+  return child;
+}
+const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+
+async function ready(timeoutMs = 120_000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(`${BASE}/health/ready`);
+      if (res.status === 200) return Date.now() - started;
+    } catch { /* not listening yet */ }
+    if (Date.now() - started > timeoutMs) throw new Error('server not ready');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const post = (path, body) => fetch(BASE + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+async function timed(path) {
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(BASE + path);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text.slice(0, 200)}`);
+  return { ms: ms(t0), text };
+}
+
+/** The answers compared across a restart and a rebuild: every projection of a sample of incidents. */
+async function answers() {
+  const hash = createHash('sha256');
+  for (const id of ['big-incident', 'incident-0', `incident-${INCIDENTS - 1}`]) {
+    for (const p of ['casualties', 'troop-presence', 'situation', 'timeline']) {
+      for (const q of ['', '?asOf=2022-03-01', '?knownAt=2022-06-30T00:00:00Z']) hash.update((await timed(`/incidents/${id}/${p}${q}`)).text);
+    }
+  }
+  hash.update((await timed(`/sources/${SOURCES[0]}/ledger?asOf=2022-02-01`)).text);
+  return hash.digest('hex');
+}
+
+async function main() {
+  const results = { events: total, incidents: INCIDENTS + 1, bigIncident: BIG, batch: BATCH, machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
+  console.log(`generated ${total} events in ${batches.length} batches over ${incidents.length} incidents`);
+
+  let server = start();
+  await ready();
+  for (const id of SOURCES) await post('/sources', JSON.stringify({ id, publisher: `Wire ${id}`, title: 'Dispatches', publishedAt: '2022-12-31T00:00:00Z' }));
+  for (const { id } of incidents) await post('/incidents', JSON.stringify({ id, title: `Incident ${id}` }));
+
+  const latencies = [];
+  let refused = 0;
+  const t0 = process.hrtime.bigint();
+  let peakLoading = 0;
+  for (const [i, { incident, body }] of batches.entries()) {
+    const b0 = process.hrtime.bigint();
+    const res = await post(`/incidents/${incident}/events`, body);
+    latencies.push(ms(b0));
+    if (res.status !== 201) { refused += 1; console.error(`batch ${i}: ${res.status} ${(await res.text()).slice(0, 300)}`); } else await res.arrayBuffer();
+    if (i % 50 === 0) {
+      peakLoading = Math.max(peakLoading, peakRss(server.pid));
+      process.stdout.write(`\r${i + 1}/${batches.length} batches, rss ${(rss(server.pid) / 2 ** 20).toFixed(0)} MiB`);
+    }
+  }
+  const loadMs = ms(t0);
+  await ready();
+  const caughtUpMs = ms(t0);
+  process.stdout.write('\n');
+  results.load = {
+    seconds: +(loadMs / 1000).toFixed(1),
+    eventsPerSecond: Math.round(total / (loadMs / 1000)),
+    caughtUpSeconds: +(caughtUpMs / 1000).toFixed(1),
+    refusedOr5xx: refused,
+    appendMs: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +Math.max(...latencies).toFixed(1) },
+    peakRssMiB: Math.round(Math.max(peakLoading, peakRss(server.pid)) / 2 ** 20),
+  };
+  const live = await answers();
+  results.load.peakRssAfterCatchUpMiB = Math.round(peakRss(server.pid) / 2 ** 20);
+  await stop(server);
+
+  server = start();
+  const readyMs = await ready();
+  const restarted = await answers();
+  const casualtyMs = [];
+  for (let i = 0; i < 300; i++) casualtyMs.push((await timed(`/incidents/big-incident/casualties?asOf=${day(i)}`)).ms);
+  const knownAtMs = [];
+  for (let i = 0; i < 100; i++) knownAtMs.push((await timed(`/incidents/big-incident/timeline?knownAt=${day(i)}T12:00:00Z`)).ms);
+  const ids = incidents[0].events.filter((_, i) => i % 97 === 0).slice(0, 300).map((e) => e.id);
+  const eventMs = [];
+  for (const id of ids) eventMs.push((await timed(`/events/${id}`)).ms);
+  results.restart = {
+    readySeconds: +(readyMs / 1000).toFixed(2),
+    sameAnswers: restarted === live,
+    peakRssMiB: Math.round(peakRss(server.pid) / 2 ** 20),
+    filteredCasualtiesOnBigIncidentMs: { p50: +percentile(casualtyMs, 50).toFixed(1), p99: +percentile(casualtyMs, 99).toFixed(1) },
+    knownAtTimelineOnBigIncidentMs: { p50: +percentile(knownAtMs, 50).toFixed(1), p99: +percentile(knownAtMs, 99).toFixed(1) },
+    eventByIdMs: { p50: +percentile(eventMs, 50).toFixed(1), p99: +percentile(eventMs, 99).toFixed(1) },
+  };
+  await stop(server);
+
+  const r0 = process.hrtime.bigint();
+  const rebuild = start('dist/cli/rebuild.js');
+  let rebuildPeak = 0;
+  const sampler = setInterval(() => { try { rebuildPeak = Math.max(rebuildPeak, peakRss(rebuild.pid)); } catch { /* exited */ } }, 200);
+  await new Promise((resolve) => rebuild.once('exit', resolve));
+  clearInterval(sampler);
+  results.rebuild = { seconds: +(ms(r0) / 1000).toFixed(1), peakRssMiB: Math.round(rebuildPeak / 2 ** 20) };
+  server = start();
+  await ready();
+  results.rebuild.sameAnswers = (await answers()) === live;
+  await stop(server);
+
+  const size = (f) => { try { return statSync(join(dataDir, f)).size; } catch { return 0; } };
+  const log = size('events.db') + size('events.db-wal');
+  const projections = size('projections.db') + size('projections.db-wal');
+  results.storage = { logMiB: +(log / 2 ** 20).toFixed(1), projectionsMiB: +(projections / 2 ** 20).toFixed(1), projectionsToLog: +(projections / log).toFixed(2) };
+
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  const file = join(ROOT, 'bench', 'results', smoke ? 'scale-smoke.json' : 'scale.json');
+  writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...results }, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`written to ${file}`);
+}
+
+let running;
+main().catch((error) => {
+  console.error(error);
+  running?.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(1);
+});
