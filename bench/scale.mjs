@@ -79,7 +79,7 @@ for (let left = queues.filter((q) => q.length > 0); left.length > 0; left = left
 const total = incidents.reduce((n, i) => n + i.events.length, 0);
 
 // ---- the server ---------------------------------------------------------------------------------
-const dataDir = mkdtempSync(join(tmpdir(), 'ledger-scale-'));
+const dataDir = process.env.KEEP ?? mkdtempSync(join(tmpdir(), 'ledger-scale-'));
 const peakRss = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;
@@ -87,7 +87,7 @@ const peakRss = (pid) => {
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
 function start(script = 'dist/main.js', extra = {}) {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', join(ROOT, script)], {
     env: { ...process.env, DATA_DIR: dataDir, DATASETS: 'none', PORT: String(PORT), LOG_LEVEL: 'warn', ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -208,7 +208,7 @@ async function main() {
   const projections = size('projections.db') + size('projections.db-wal');
   results.storage = { logMiB: +(log / 2 ** 20).toFixed(1), projectionsMiB: +(projections / 2 ** 20).toFixed(1), projectionsToLog: +(projections / log).toFixed(2) };
 
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!process.env.KEEP) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const file = join(ROOT, 'bench', 'results', smoke ? 'scale-smoke.json' : 'scale.json');
   writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...results }, null, 2)}\n`);

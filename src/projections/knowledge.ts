@@ -2,7 +2,7 @@ import { correctedPayload } from '../core/corrections';
 import { EventType } from '../core/events';
 import { Filters, hasHappened, isKnown, passes } from '../core/filters';
 import { byKnowledge, byLatest } from '../core/time';
-import { Fact, isOfType } from './facts';
+import { Fact } from './facts';
 
 /** What the retractions and corrections known under some filters say about the other events. */
 export interface Knowledge {
@@ -12,13 +12,15 @@ export interface Knowledge {
   correctionOf: Map<string, Fact<'ClaimCorrected'>>;
 }
 
-const isStatement = isOfType('ClaimRetracted', 'ClaimCorrected');
+const isStatement = (f: Fact): f is Fact<'ClaimRetracted' | 'ClaimCorrected'> => f.type === 'ClaimRetracted' || f.type === 'ClaimCorrected';
 
 /** Statements apply when they pass knowledge time and position, whatever event time says. */
 export const knowledgeAt = (facts: readonly Fact[], filters: Filters): Knowledge => {
   const retractedBy = new Map<string, string>();
   const correctionOf = new Map<string, Fact<'ClaimCorrected'>>();
-  const statements = facts.filter(isStatement).filter((s) => isKnown(s, filters)).sort(byKnowledge);
+  const statements: Array<Fact<'ClaimRetracted' | 'ClaimCorrected'>> = [];
+  for (const f of facts) if (isStatement(f) && isKnown(f, filters)) statements.push(f);
+  statements.sort(byKnowledge);
   for (const s of statements) {
     if (s.type === 'ClaimRetracted') {
       if (!retractedBy.has(s.data.eventId)) retractedBy.set(s.data.eventId, s.id);
@@ -66,10 +68,9 @@ export const standingOf = (fact: Fact, knowledge: Knowledge): Standing => {
  */
 export const standing = (facts: readonly Fact[], filters: Filters): Standing[] => {
   const knowledge = knowledgeAt(facts, filters);
-  return facts
-    .filter((f) => !isStatement(f) && passes(f, filters))
-    .sort(byLatest)
-    .map((f) => standingOf(f, knowledge));
+  const stand: Standing[] = [];
+  for (const f of facts) if (!isStatement(f) && passes(f, filters)) stand.push(standingOf(f, knowledge));
+  return stand.sort(byLatest);
 };
 
 /** For lists of events (timeline, ledger): every event, statements included, that passes all three clocks. */

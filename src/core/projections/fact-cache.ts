@@ -1,4 +1,17 @@
+import { byLatest } from '../time';
 import { Fact } from './facts';
+
+/** Where a fact goes in an array kept in "latest" order: after every fact that sorts before or with it. */
+const insertionPoint = (facts: readonly Fact[], fact: Fact): number => {
+  let lo = 0;
+  let hi = facts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byLatest(facts[mid], fact) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
 
 /**
  * The facts of the partitions read lately, least recently used first out, bounded by the number of
@@ -7,6 +20,8 @@ import { Fact } from './facts';
  */
 export class FactCache {
   private readonly partitions = new Map<string, Fact[]>();
+  /** Per partition, the facts each read model handles, in "latest" order: what its view folds. */
+  private readonly handled = new Map<string, Map<string, Fact[]>>();
   private held = 0;
 
   constructor(private readonly capacity: number) {}
@@ -28,11 +43,22 @@ export class FactCache {
     this.evict();
   }
 
+  /** The facts of a held partition that a read model handles, in "latest" order, kept until the partition goes. */
+  handledBy(partition: string, model: string, handles: (fact: Fact) => boolean): Fact[] | undefined {
+    const facts = this.get(partition);
+    if (!facts) return undefined;
+    const byModel = this.handled.get(partition) ?? this.handled.set(partition, new Map()).get(partition)!;
+    return byModel.get(model) ?? byModel.set(model, facts.filter(handles).sort(byLatest)).get(model)!;
+  }
+
   /** A new fact of a partition that is held; one that is not is read from disk when asked for. */
-  append(partition: string, fact: Fact): void {
+  append(partition: string, fact: Fact, handles: (model: string) => boolean): void {
     const facts = this.partitions.get(partition);
     if (!facts) return;
     facts.push(fact);
+    for (const [model, subset] of this.handled.get(partition) ?? []) {
+      if (handles(model)) subset.splice(insertionPoint(subset, fact), 0, fact);
+    }
     this.held += 1;
     this.evict();
   }
@@ -41,10 +67,12 @@ export class FactCache {
     const facts = this.partitions.get(partition);
     if (facts) this.held -= facts.length;
     this.partitions.delete(partition);
+    this.handled.delete(partition);
   }
 
   clear(): void {
     this.partitions.clear();
+    this.handled.clear();
     this.held = 0;
   }
 

@@ -11,23 +11,28 @@ type FactOf<T extends EventType> = Pick<
 
 export type Fact<T extends EventType = EventType> = { [K in T]: FactOf<K> }[T];
 
-export const factOf = (event: IncidentEvent): Fact => {
-  const { sourceId, quote, attributedTo } = event.source;
-  return {
-    id: event.id,
-    type: event.type,
-    incidentId: event.incidentId,
-    position: event.position,
-    occurredAt: event.occurredAt,
+export const factOf = (event: IncidentEvent): Fact =>
+  asFact({ ...event, occurredAtAsReported: event.occurredAtAsReported ?? event.occurredAt } as Fact);
+
+/**
+ * A fact with every field in one place, absent ones undefined (dropped when stored as JSON): one object
+ * shape for all facts, so the folds over tens of thousands of them stay on V8's fast paths.
+ */
+export const asFact = (f: Fact): Fact =>
+  ({
+    id: f.id,
+    type: f.type,
+    incidentId: f.incidentId,
+    position: f.position,
+    occurredAt: f.occurredAt,
     // Events stored before the field existed show their UTC instant.
-    occurredAtAsReported: event.occurredAtAsReported ?? event.occurredAt,
-    occurredPrecision: event.occurredPrecision,
-    reportedAt: event.reportedAt,
-    source: { sourceId, ...(quote !== undefined && { quote }), ...(attributedTo !== undefined && { attributedTo }) },
-    ...(event.location && { location: event.location }),
-    data: event.data,
-  } as Fact;
-};
+    occurredAtAsReported: f.occurredAtAsReported ?? f.occurredAt,
+    occurredPrecision: f.occurredPrecision,
+    reportedAt: f.reportedAt,
+    source: { sourceId: f.source.sourceId, quote: f.source.quote, attributedTo: f.source.attributedTo },
+    location: f.location,
+    data: f.data,
+  }) as Fact;
 
 /**
  * The partitions a fact is read through: its incident, its source and, for a retraction or

@@ -4,8 +4,9 @@ import { Position, START } from '../event-store/position';
 import { NotCaughtUp } from '../errors';
 import { IncidentEvent, isKnowledgeStatement } from '../events';
 import { Filters, NO_FILTERS } from '../filters';
+import { byLatest } from '../time';
 import { FactCache } from './fact-cache';
-import { Fact, factOf, partitionsOf } from './facts';
+import { asFact, Fact, factOf, partitionsOf } from './facts';
 import { EventLocation, FactRow, ProjectionStore } from './projection-store';
 import { AnyReadModel } from './read-model';
 
@@ -98,18 +99,20 @@ export class Projector {
     const unfiltered = filters.asOf === null && filters.knownAt === null && filters.atPosition === null;
     const key = `${model.name}\u0000${scope}`;
     if (unfiltered && this.views.has(key)) return this.views.get(key) as V;
-    const facts = this.facts(model.partitionOf(scope)).filter((f) => model.canHandle(f));
+    const partition = model.partitionOf(scope);
+    const facts = this.cache.handledBy(partition, model.name, (f) => model.canHandle(f))
+      ?? this.facts(partition).filter((f) => model.canHandle(f)).sort(byLatest);
     const answer = model.view(facts, filters, scope, (partition) => this.facts(partition)) as V;
     if (unfiltered) this.views.set(key, answer);
     return answer;
   }
 
-  /** The facts of a partition that the read models hold, in log order. */
+  /** The facts of a partition that the read models hold, in log order (a read model's view gets them in "latest" order). */
   facts(partition: string): readonly Fact[] {
     const cached = this.cache.get(partition);
     if (cached) return cached;
     this.flush();
-    const facts = this.projections.partition(partition, this.checkpoint).map((json) => JSON.parse(json) as Fact);
+    const facts = this.projections.partition(partition, this.checkpoint).map((json) => asFact(JSON.parse(json) as Fact));
     this.cache.set(partition, facts);
     return facts;
   }
@@ -196,7 +199,7 @@ export class Projector {
   private keep(fact: Fact): void {
     const partitions = partitionsOf(fact);
     this.pending.push({ position: fact.position, json: JSON.stringify(fact), partitions });
-    for (const partition of partitions) this.cache.append(partition, fact);
+    for (const partition of partitions) this.cache.append(partition, fact, (name) => this.models.some((m) => m.name === name && m.canHandle(fact)));
     for (const model of this.models) {
       for (const scope of [fact.incidentId, fact.source.sourceId]) this.views.delete(`${model.name}\u0000${scope}`);
     }

@@ -13,7 +13,7 @@ export interface ReadModel<View> {
   partitionOf(scope: string): string;
   /** Whether a fact of the partition is one this model reads; the others cannot change its answer. */
   canHandle(fact: Fact): boolean;
-  /** `facts` are those of the partition that it handles, in log order; `related` reads another partition. */
+  /** `facts` are those of the partition that it handles, in "latest" order; `related` reads another partition. */
   view(facts: readonly Fact[], filters: Filters, scope: string, related: (partition: string) => readonly Fact[]): View;
 }
 
