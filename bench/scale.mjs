@@ -87,7 +87,8 @@ const peakRss = (pid) => {
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
 function start(script = 'dist/main.js', extra = {}) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', join(ROOT, script)], {
+  const flags = (process.env.SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...flags, join(ROOT, script)], {
     env: { ...process.env, DATA_DIR: dataDir, DATASETS: 'none', PORT: String(PORT), LOG_LEVEL: 'warn', ...extra },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -176,6 +176,15 @@ describe('one canonical form', () => {
     expect(found.json.event.id).toBe(stored.id);
   });
 
+  it('refuses an id already stored in another incident, in any letter case, storing nothing', async () => {
+    const other = await freshIncident(ledger);
+    const before = await logState();
+    const res = await ledger.call('POST', `/incidents/${other.incidentId}/events`, { ...killed(other.sourceId, 12), id: stored.id.toUpperCase() });
+    expect(res.status).toBe(409);
+    expect(res.json.message).toContain('another stream');
+    expect(await logState()).toEqual(before);
+  });
+
   it('stores a new id in lower case and lets a retraction name its target in any case', async () => {
     const id = randomUUID().toUpperCase();
     const res = await ledger.call('POST', events(), { events: [{ ...killed(sourceId, 3), id }, { ...killed(sourceId, 3), id: randomUUID(), type: 'ClaimRetracted', data: { eventId: id } }] });

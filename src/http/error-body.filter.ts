@@ -40,7 +40,14 @@ export function errorBody(error: unknown): ErrorBody {
   if (parserError?.status === 415) return body(415, parserError.message ?? 'Unsupported media type', [{ field: 'Content-Type', message: 'the body must be application/json' }]);
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const response = error.getResponse() as string | { message?: string | string[] };
+    const response = error.getResponse() as string | { message?: string | string[]; error?: Record<string, Record<string, unknown>> };
+    // A failed health check (terminus): name each check that is down, and why.
+    if (typeof response === 'object' && response.error && typeof response.error === 'object') {
+      const down = Object.entries(response.error).map(([field, { status: _s, ...why }]) => ({
+        field, message: Object.entries(why).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') || 'down',
+      }));
+      return body(status, `Not ready: ${down.map((d) => d.field).join(', ')}`, down);
+    }
     const message = typeof response === 'string' ? response : Array.isArray(response.message) ? response.message.join('; ') : (response.message ?? error.message);
     return body(status, message);
   }

@@ -77,8 +77,9 @@ export class IncidentLog {
         return location?.stream === stream ? (served(await this.read(location)) as { incidentId: unknown; type: string; data: unknown }) : null;
       },
     }, prefixOf);
+    const stored = new Map(this.projector.locateAll(toAppend.map((e) => e.id)).map((l) => [l.id, l]));
     const elsewhere = toAppend.flatMap((e, i) => {
-      const location = this.projector.locate(e.id);
+      const location = stored.get(e.id);
       return location && location.stream !== stream ? [{ field: at(prefixOf(i), 'id'), message: `event ${e.id} is already stored in another stream` }] : [];
     });
     if (elsewhere.length > 0) throw new IdempotencyConflict(toAppend[0].id, elsewhere.map((d) => d.message).join('; '));

@@ -59,6 +59,7 @@ export class ProjectionStore {
       ),
       size: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM members WHERE partition = ?'),
       locate: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE id = ?'),
+      locateAll: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -89,6 +90,11 @@ export class ProjectionStore {
 
   locate(id: string): EventLocation | null {
     return this.statements.locate.get(id) ?? null;
+  }
+
+  /** The ids of a batch that are stored, in one query. */
+  locateAll(ids: readonly string[]): EventLocation[] {
+    return this.statements.locateAll.all(JSON.stringify(ids));
   }
 
   /** Forgets everything: the next fold starts from the beginning of the log. */

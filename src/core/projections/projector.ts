@@ -23,7 +23,7 @@ export interface ProjectorOptions {
   log?: (message: string) => void;
 }
 
-const FLUSH_EVENTS = 5000;
+const FLUSH_EVENTS = 1000;
 const FLUSH_MS = 100;
 const REBUILD_PAGE = 5000;
 
@@ -121,6 +121,12 @@ export class Projector {
   locate(id: string): EventLocation | null {
     this.flush();
     return this.projections.locate(id);
+  }
+
+  /** Where each of these ids was stored, for those the read models hold. */
+  locateAll(ids: readonly string[]): EventLocation[] {
+    this.flush();
+    return this.projections.locateAll(ids);
   }
 
   /** Resolves once the read models reflect `position`; NotCaughtUp after `ms`. */
