@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the shared conformance kit (check.mjs, kept outside this repository) against a server started
-# on an empty temporary store. Usage: scripts/conformance.sh [path/to/check.mjs]
+# Runs a conformance kit (a check.mjs that takes the server's URL) against a server started on an
+# empty temporary store. Usage: scripts/conformance.sh path/to/check.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CHECK="${1:-../shared/conformance/check.mjs}"
+CHECK="${1:?usage: scripts/conformance.sh path/to/check.mjs}"
 if [ ! -f "$CHECK" ]; then
-  echo "conformance: $CHECK is not here; the shared kit sits beside the repository only in the team's workspace. Not run."
+  echo "conformance: $CHECK is not here; not run."
   exit 0
 fi
 PORT="${CONFORMANCE_PORT:-3917}"

@@ -3,14 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 import { EventStore } from '../core/event-store/event-store';
 import { IdempotencyConflict, InvalidInput } from '../core/errors';
-import { validatePlain } from '../http/validation';
+import { validatePlain } from '../validation/check';
 import { RegisterIncident } from '../incidents/incident';
 import { IncidentLog } from '../incidents/incident-log';
 import { MAX_BATCH } from '../incidents/payloads/envelope';
 import { Register, SOURCES_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
-import { normaliseSource } from '../sources/sources.controller';
-import { RegisterSource } from '../sources/source';
+import { normaliseSource, RegisterSource } from '../sources/source';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { DataSet, readDataSet } from './data-set';
 

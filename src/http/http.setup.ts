@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { InvalidInput } from '../core/errors';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
 import { refuseHostileShapes, requireJsonAndWellFormedUrl, verifyUtf8 } from './strict-input';
-import { fieldErrors } from './validation';
+import { fieldErrors } from '../validation/check';
 
 /** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
 export function setUpHttp(app: NestExpressApplication): INestApplication {

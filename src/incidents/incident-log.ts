@@ -7,7 +7,7 @@ import { Register, INCIDENTS_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { CATALOGUE, isEventType } from './catalogue';
-import { served } from '../projections/decoder';
+import { inCurrentSchema } from './stored-event';
 import { Projector } from '../core/projections/projector';
 import { EventLocation } from '../core/projections/projection-store';
 import { statementsPartition } from '../core/projections/facts';
@@ -74,7 +74,7 @@ export class IncidentLog {
       source: (id) => this.register.source(id),
       storedEvent: async (id) => {
         const location = this.projector.locate(id);
-        return location?.stream === stream ? (served(await this.read(location)) as { incidentId: unknown; type: string; data: unknown }) : null;
+        return location?.stream === stream ? (inCurrentSchema(await this.read(location)) as { incidentId: unknown; type: string; data: unknown }) : null;
       },
     }, prefixOf);
     const stored = new Map(this.projector.locateAll(toAppend.map((e) => e.id)).map((l) => [l.id, l]));
@@ -124,7 +124,7 @@ export class IncidentLog {
       from = chunk[chunk.length - 1].revision;
     }
     const head = await this.store.streamHead(stream);
-    return { events: page.map(served), next: more ? page[page.length - 1].revision : null, revision: head?.revision ?? -1 };
+    return { events: page.map(inCurrentSchema), next: more ? page[page.length - 1].revision : null, revision: head?.revision ?? -1 };
   }
 
   /** The stored event, found by its id in any letter case through the read models' index of ids. */
@@ -144,7 +144,7 @@ export class IncidentLog {
   async eventDetail(requested: string): Promise<Record<string, unknown>> {
     const stored = await this.storedEvent(requested);
     const eventId = stored.id;
-    const event = served(stored);
+    const event = inCurrentSchema(stored);
     const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
     const incidentId = event.incidentId as string | undefined;
     const knowledge = incidentId === undefined ? [] : this.projector.facts(statementsPartition(incidentId)).filter(

@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsDateOrDateTime, IsTimeZone, IsNotBlank } from '../http/validators';
+import { IsDateOrDateTime, IsTimeZone, IsNotBlank } from '../validation/rules';
 import { ID_PATTERN } from '../sources/source';
 
 /** POST /incidents: one crisis, one stream. */
@@ -13,13 +13,7 @@ export class RegisterIncident {
   @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
-export interface Incident {
-  id: string;
-  title: string;
-  region?: string;
-  startedAt?: string;
-  timeZone: string;
-}
+export type { Incident } from '../core/registrations';
 
 export const incidentStream = (incidentId: string): string => `incident-${incidentId}`;
 export const INCIDENT_STREAM_PREFIX = 'incident-';

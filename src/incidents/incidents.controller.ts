@@ -8,7 +8,7 @@ import { EventStore } from '../core/event-store/event-store';
 import { EVENT_TYPES } from '../core/events';
 import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
 import { Register } from '../register/register';
-import { SourceBody } from '../sources/sources.controller';
+import { SourceBody } from '../sources/source.responses';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { CATALOGUE } from './catalogue';
 import { Incident, incidentStream, RegisterIncident } from './incident';
@@ -166,11 +166,12 @@ export class IncidentsController {
   @Answers(
     400,
     [404, 'Unknown incident'],
-    [409, 'An event id already stored with another body, or If-Match / expectedRevision is not the current revision'],
+    [409, 'An event id already stored with another body or in another incident, or If-Match / expectedRevision is not the current revision'],
     413,
     415,
     [422, 'A valid shape that breaks a rule: unknown sourceId, a quote not in the source text, a retraction or correction whose target does not exist'],
     500,
+    [503, 'The read models (which index event ids and retraction targets) did not catch up within 5 seconds'],
   )
   async report(
     @Param('id') id: string,
@@ -213,7 +214,7 @@ export class IncidentsController {
     },
   })
   @NotModified()
-  @Answers(400, [404, 'Unknown event'], 500)
+  @Answers(400, [404, 'Unknown event'], 500, [503, 'The read models (which index event ids) did not catch up within 5 seconds'])
   async event(
     @Param('eventId') eventId: string,
     @Query() query: EventQuery,

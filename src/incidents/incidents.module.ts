@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ProjectionsModule } from '../projections/projections.module';
 import { RegisterModule } from '../register/register.module';
 import { IncidentLog } from './incident-log';
 import { IncidentsController } from './incidents.controller';
 
-@Module({ imports: [RegisterModule, ProjectionsModule], controllers: [IncidentsController], providers: [IncidentLog], exports: [IncidentLog] })
+@Module({ imports: [RegisterModule], controllers: [IncidentsController], providers: [IncidentLog], exports: [IncidentLog] })
 export class IncidentsModule {}

@@ -4,7 +4,7 @@ import { correctedPayload, FIGURE_FIELD } from '../core/corrections';
 import { canonicalId, EventType, isKnowledgeStatement, Payloads } from '../core/events';
 import { FieldError, InvalidInput, RuleBroken } from '../core/errors';
 import { instant, isDateOnly, isStorable, toUtc } from '../core/time';
-import { validatePlain } from '../http/validation';
+import { validatePlain } from '../validation/check';
 import { Source } from '../sources/source';
 import { CATALOGUE, isEventType } from './catalogue';
 import { Incident } from './incident';

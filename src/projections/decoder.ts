@@ -1,27 +1,8 @@
 import { RecordedEvent } from '../core/event-store/event-store';
-import { EventType, IncidentEvent } from '../core/events';
-import { validatePlain } from '../http/validation';
-import { CATALOGUE, isEventType, upcast } from '../incidents/catalogue';
+import { IncidentEvent } from '../core/events';
 import { INCIDENT_STREAM_PREFIX } from '../incidents/incident';
+import { inCurrentSchema } from '../incidents/stored-event';
 
-/** An event as served: the stored event (upcast to the current schema) with its hash and position. */
-export const served = (e: RecordedEvent): Record<string, unknown> => {
-  const { type, schemaVersion, data } = e.event as { type: EventType; schemaVersion?: number; data?: Record<string, unknown> };
-  const current = isEventType(type) && schemaVersion !== undefined && data !== undefined && schemaVersion < CATALOGUE[type].schemaVersion
-    ? { schemaVersion: CATALOGUE[type].schemaVersion, data: checked(e, type, upcast(type, schemaVersion, data)) }
-    : {};
-  return { ...e.event, ...current, hash: e.hash, position: e.position };
-};
-
-/** A stored incident event as the folds take it; null for the other streams' events. */
+/** The projector's decoder: a stored incident event as the folds take it; null for the other streams' events. */
 export const incidentEventOf = (e: RecordedEvent): IncidentEvent | null =>
-  e.stream.startsWith(INCIDENT_STREAM_PREFIX) ? (served(e) as unknown as IncidentEvent) : null;
-
-/** A payload written by an older version is checked again once upcast: a bad upcaster fails loudly, never silently. */
-function checked(e: RecordedEvent, type: EventType, data: Record<string, unknown>): Record<string, unknown> {
-  const errors = validatePlain(CATALOGUE[type].payload, data, 'data');
-  if (errors.length > 0) {
-    throw new Error(`Event ${e.id} (${type}, position ${e.position}) is invalid once upcast: ${errors.map((d) => `${d.field}: ${d.message}`).join('; ')}`);
-  }
-  return data;
-}
+  e.stream.startsWith(INCIDENT_STREAM_PREFIX) ? (inCurrentSchema(e) as unknown as IncidentEvent) : null;

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,7 +25,8 @@ export function rulesVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Owns the projector: its projection store beside the log, the decoder and the read models. */
+/** Owns the projector: its projection store beside the log, the decoder and the read models. Global: the incident log reads its index of ids. */
+@Global()
 @Module({
   providers: [
     {

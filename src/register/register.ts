@@ -3,8 +3,7 @@ import { EventStore, RecordedEvent, Subscription } from '../core/event-store/eve
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { Position, START } from '../core/event-store/position';
 import { NotCaughtUp } from '../core/errors';
-import { Incident } from '../incidents/incident';
-import { Source } from '../sources/source';
+import { Incident, Source } from '../core/registrations';
 
 export const SOURCES_STREAM = 'sources';
 export const INCIDENTS_STREAM = 'incidents';

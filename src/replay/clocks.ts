@@ -1,6 +1,7 @@
 import { IsOptional, IsString } from 'class-validator';
 import { FieldError, InvalidInput } from '../core/errors';
 import { Filters } from '../core/filters';
+import { parsePosition } from '../core/event-store/position';
 import { clamped, instant, isDateTimeWithZone, isRealDate } from '../core/time';
 
 /** The query of every projection: the three clocks and minPosition. Any other parameter is refused. */
@@ -28,7 +29,8 @@ export function readClocks(query: ClockQuery, timeZone: string): { filters: Filt
   const position = (field: 'atPosition' | 'minPosition'): number | null => {
     const value = query[field];
     if (value === undefined) return null;
-    if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+    const parsed = parsePosition(value);
+    if (parsed !== null) return parsed;
     errors.push({ field, message: `${field} must be a log position (a non-negative integer)` });
     return null;
   };

@@ -1,5 +1,7 @@
 import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
-import { IsDateOrDateTime, IsNotBlank } from '../http/validators';
+import { isDateOnly, toUtc } from '../core/time';
+import { Source } from '../core/registrations';
+import { IsDateOrDateTime, IsNotBlank } from '../validation/rules';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ID_MESSAGE = { message: '$property must be 1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit' };
@@ -18,12 +20,10 @@ export class RegisterSource {
   @IsOptional() @MaxLength(200_000) @IsNotBlank() @IsString() text?: string;
 }
 
-export interface Source {
-  id: string;
-  publisher: string;
-  title: string;
-  publishedAt: string;
-  url?: string;
-  language?: string;
-  text?: string;
-}
+export type { Source } from '../core/registrations';
+
+/** The source as stored: its publication time in UTC (a date-only value is read as midnight UTC). */
+export const normaliseSource = (body: RegisterSource): Source => ({
+  ...body,
+  publishedAt: isDateOnly(body.publishedAt) ? `${body.publishedAt}T00:00:00.000Z` : toUtc(body.publishedAt),
+});

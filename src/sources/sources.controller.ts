@@ -4,38 +4,12 @@ import type { Response } from 'express';
 import { EventStore } from '../core/event-store/event-store';
 import { NotFound } from '../core/errors';
 import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
-import { isDateOnly, toUtc } from '../core/time';
 import { Register, SOURCES_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
-import { RegisterSource, Source } from './source';
+import { normaliseSource, RegisterSource, Source } from './source';
+import { SourceBody, SourceSummaryBody } from './source.responses';
 
-export const normaliseSource = (body: RegisterSource): Source => ({
-  ...body,
-  publishedAt: isDateOnly(body.publishedAt) ? `${body.publishedAt}T00:00:00.000Z` : toUtc(body.publishedAt),
-});
-
-/** A registered source, as answered. */
-export class SourceBody {
-  @ApiProperty() id: string;
-  @ApiProperty() publisher: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ format: 'date-time', description: 'In UTC; a date-only value is read as midnight UTC' }) publishedAt: string;
-  @ApiPropertyOptional() url?: string;
-  @ApiPropertyOptional({ description: 'A BCP 47 language tag' }) language?: string;
-  @ApiPropertyOptional({ description: 'The full text, when it was given' }) text?: string;
-}
-
-/** A source in the list: without its text, saying whether it has one. */
-export class SourceSummaryBody {
-  @ApiProperty() id: string;
-  @ApiProperty() publisher: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ format: 'date-time' }) publishedAt: string;
-  @ApiPropertyOptional() url?: string;
-  @ApiPropertyOptional() language?: string;
-  @ApiProperty() hasText: boolean;
-}
 
 export class SourceListBody {
   @ApiProperty({ type: () => [SourceSummaryBody] }) sources: SourceSummaryBody[];

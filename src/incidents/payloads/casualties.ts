@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsNotBlank } from '../../http/validators';
+import { IsNotBlank } from '../../validation/rules';
 import { FigureBody } from './figure';
 
 export const CATEGORIES = ['killed', 'injured', 'arrested'] as const;

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { IsNotBlank } from '../../http/validators';
+import { IsNotBlank } from '../../validation/rules';
 import { FigureBody } from './figure';
 
 // Payloads of foreign assistance: the request, the authorization, troops in and out.

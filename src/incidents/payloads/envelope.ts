@@ -3,7 +3,7 @@ import {
   IsArray, IsDefined, IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { EVENT_TYPES, EventType, Precision } from '../../core/events';
-import { IsDateOrDateTime, IsDateTimeWithZone, IsSafeInteger, IsNotBlank } from '../../http/validators';
+import { IsDateOrDateTime, IsDateTimeWithZone, IsSafeInteger, IsNotBlank } from '../../validation/rules';
 
 export class LocationBody {
   @MaxLength(300) @IsNotBlank() @IsString() name: string;

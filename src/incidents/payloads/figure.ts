@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { IsAtLeastBest, IsAtMostBest, IsSafeInteger, IsNotBlank } from '../../http/validators';
+import { IsAtLeastBest, IsAtMostBest, IsSafeInteger, IsNotBlank } from '../../validation/rules';
 import { Qualifier } from '../../core/events';
 
 export const QUALIFIERS: Qualifier[] = ['exact', 'approximately', 'at_least', 'more_than', 'up_to'];

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested, IsDefined } from 'class-validator';
-import { IsNotBlank } from '../../http/validators';
+import { IsNotBlank } from '../../validation/rules';
 import { FigureBody } from './figure';
 
 // Statements about what is known: they target an earlier event of the same incident.

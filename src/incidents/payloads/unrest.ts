@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { IsNotBlank } from '../../http/validators';
+import { IsNotBlank } from '../../validation/rules';
 import { Measure } from '../../core/events';
 import { FigureBody } from './figure';
 

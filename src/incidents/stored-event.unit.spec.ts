@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../core/event-store/event-store';
-import { CATALOGUE } from '../incidents/catalogue';
-import { served } from './decoder';
+import { CATALOGUE } from './catalogue';
+import { inCurrentSchema as served } from './stored-event';
 
 const recorded = (event: Record<string, unknown>): RecordedEvent =>
   ({ id: 'e1', type: event.type as string, stream: 'incident-a', revision: 0, position: 7, append: { id: 'a', index: 0, count: 1 }, recordedAt: '', prevHash: '', hash: 'h', json: '', event });
