@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { EventStore, RecordedEvent, Subscription } from '../core/event-store/event-store';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { Position, START } from '../core/event-store/position';
-import { NotCaughtUp } from '../core/errors';
+import { PositionWaiters } from '../core/event-store/position-waiters';
 import { Incident, Source } from '../core/registrations';
 
 export const SOURCES_STREAM = 'sources';
@@ -18,7 +18,7 @@ export class Register implements OnModuleInit, OnModuleDestroy {
   private readonly incidents = new Map<string, Incident>();
   private position: Position = START;
   private subscription?: Subscription;
-  private waiters: Array<{ position: Position; resolve: () => void }> = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -32,9 +32,7 @@ export class Register implements OnModuleInit, OnModuleDestroy {
       append: (events) => {
         events.forEach((e) => this.apply(e));
         this.position = events[events.length - 1].position;
-        const ready = this.waiters.filter((w) => w.position <= this.position);
-        this.waiters = this.waiters.filter((w) => w.position > this.position);
-        ready.forEach((w) => w.resolve());
+        this.waiters.reached(this.position);
       },
     });
   }
@@ -44,16 +42,8 @@ export class Register implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Resolves once the registry holds every registration up to `position`. */
-  async waitFor(position: Position, ms = 5000): Promise<void> {
-    if (this.position >= position) return;
-    await new Promise<void>((resolve, reject) => {
-      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new NotCaughtUp(`The registry reflects position ${this.position}, not yet ${position}`));
-      }, ms);
-      this.waiters.push(waiter);
-    });
+  waitFor(position: Position, ms = 5000): Promise<void> {
+    return this.waiters.waitFor(position, () => this.position, 'registrations', ms);
   }
 
   private apply(e: RecordedEvent): void {

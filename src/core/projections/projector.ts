@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store';
 import { Position, START } from '../event-store/position';
-import { NotCaughtUp } from '../errors';
+import { PositionWaiters } from '../event-store/position-waiters';
 import { IncidentEvent, isKnowledgeStatement } from '../events';
 import { Filters, NO_FILTERS } from '../filters';
 import { byLatest } from '../time';
@@ -41,7 +41,7 @@ export class Projector {
   private pendingIds: EventLocation[] = [];
   private flushTimer?: NodeJS.Timeout;
   private subscription?: Subscription;
-  private waiters: Array<{ position: Position; resolve: () => void }> = [];
+  private readonly waiters = new PositionWaiters();
   private readonly cache: FactCache;
   private readonly views = new Map<string, unknown>();
 
@@ -130,16 +130,8 @@ export class Projector {
   }
 
   /** Resolves once the read models reflect `position`; NotCaughtUp after `ms`. */
-  async waitFor(position: Position, ms = 5000): Promise<void> {
-    if (this.checkpoint >= position) return;
-    await new Promise<void>((resolve, reject) => {
-      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(); } };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new NotCaughtUp(`The read models reflect position ${this.checkpoint}, not yet ${position}`));
-      }, ms);
-      this.waiters.push(waiter);
-    });
+  waitFor(position: Position, ms = 5000): Promise<void> {
+    return this.waiters.waitFor(position, () => this.checkpoint, 'read models', ms);
   }
 
   async close(): Promise<void> {
@@ -162,9 +154,7 @@ export class Projector {
     this.record(events);
     if (this.pending.length >= FLUSH_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
-    const ready = this.waiters.filter((w) => w.position <= this.checkpoint);
-    this.waiters = this.waiters.filter((w) => w.position > this.checkpoint);
-    ready.forEach((w) => w.resolve());
+    this.waiters.reached(this.checkpoint);
     if (watched.length === 0 && !this.changes.observed) return;
     const changed = watched
       .filter(({ model, scope }, i) => JSON.stringify(this.view(model, scope)) !== before[i])
