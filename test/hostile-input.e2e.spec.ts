@@ -185,6 +185,40 @@ describe('one canonical form', () => {
     expect(await logState()).toEqual(before);
   });
 
+  it('stores one id once when two incidents are sent it at the same instant, in any letter case', async () => {
+    const [a, b] = [await freshIncident(ledger), await freshIncident(ledger)];
+    for (let round = 0; round < 20; round++) {
+      const id = randomUUID();
+      const answers = await Promise.all([
+        ledger.call('POST', `/incidents/${a.incidentId}/events`, killed(a.sourceId, 1)),
+        ledger.call('POST', `/incidents/${a.incidentId}/events`, { ...killed(a.sourceId, 2), id }),
+        ledger.call('POST', `/incidents/${b.incidentId}/events`, { ...killed(b.sourceId, 2), id: id.toUpperCase() }),
+      ]);
+      expect(answers.map((r) => r.status).slice(1).sort()).toEqual([201, 409]);
+    }
+  });
+
+  it('finds an id stored in upper case before ids had one form: read, resent and retracted in lower case', async () => {
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const legacy = { ...killed(sourceId, 7), id: randomUUID().toUpperCase() };
+    const { id: _i, type: _t, ...body } = legacy;
+    await store.appendToStream(`incident-${incidentId}`, [{
+      id: legacy.id, type: legacy.type,
+      body: { ...body, incidentId, schemaVersion: 1, occurredAt: '2022-01-05T18:00:00.000Z', occurredAtAsReported: '2022-01-06', occurredPrecision: 'day', reportedAt: '2022-01-07T06:00:00.000Z' },
+    }]);
+    const lower = legacy.id.toLowerCase();
+    expect((await ledger.call('GET', `/events/${lower}`)).json.event.id).toBe(legacy.id);
+    const before = await logState();
+    const resent = await ledger.call('POST', events(), { ...legacy, id: lower });
+    expect(resent.status).toBe(200);
+    expect(await logState()).toEqual(before);
+    const retraction = await ledger.call('POST', events(), { ...killed(sourceId, 1), type: 'ClaimRetracted', data: { eventId: lower } });
+    expect(retraction.status).toBe(201);
+    expect((await ledger.call('GET', `/events/${legacy.id}`)).json.retractedBy).toEqual([retraction.json.events[0].id]);
+    const timeline = (await ledger.call('GET', `/incidents/${incidentId}/timeline`)).json.entries;
+    expect(timeline.find((e: { eventId: string }) => e.eventId === lower)).toMatchObject({ retracted: true });
+  });
+
   it('stores a new id in lower case and lets a retraction name its target in any case', async () => {
     const id = randomUUID().toUpperCase();
     const res = await ledger.call('POST', events(), { events: [{ ...killed(sourceId, 3), id }, { ...killed(sourceId, 3), id: randomUUID(), type: 'ClaimRetracted', data: { eventId: id } }] });

@@ -106,8 +106,10 @@ export type IncidentEvent = {
   };
 }[EventType];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Event ids are UUIDs compared in one form: two that differ only in letter case are the same id. */
-export const canonicalId = (id: string): string => id.toLowerCase();
+export const canonicalId = (id: string): string => (UUID.test(id) ? id.toLowerCase() : id);
 
 export const isKnowledgeStatement = (e: { type: string }): boolean =>
   e.type === 'ClaimRetracted' || e.type === 'ClaimCorrected';

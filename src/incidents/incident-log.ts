@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
 import { IdempotencyConflict, InvalidInput, NotFound, TooLarge } from '../core/errors';
 import { canonicalId } from '../core/events';
+import { Serial } from '../core/serial';
 import { canonicalZone, instant, isStorable } from '../core/time';
 import { Register, INCIDENTS_STREAM } from '../register/register';
 import { registerOnce } from '../register/registration';
@@ -25,6 +26,8 @@ export interface AppendAnswer {
 /** The write side of an incident: registering it and appending reported events to its stream. */
 @Injectable()
 export class IncidentLog {
+  private readonly appends = new Serial();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly register: Register,
@@ -66,10 +69,22 @@ export class IncidentLog {
     const prefixOf = (i: number) => (isBatch ? `events.${i}` : '');
     const shapeErrors = checkShapes(raw, prefixOf);
     if (shapeErrors.length > 0) throw new InvalidInput(shapeErrors);
+    return this.appends.run(() => this.decideAndAppend(incident, raw as EventEnvelopeBody[], prefixOf, expectedRevision));
+  }
+
+  /**
+   * One at a time in this process: ids and retraction targets are looked up in the read models' index,
+   * which must hold every append before this one, and no other append may slip in between.
+   */
+  private async decideAndAppend(
+    incident: Incident,
+    raw: EventEnvelopeBody[],
+    prefixOf: (i: number) => string,
+    expectedRevision: number | undefined,
+  ): Promise<{ created: boolean; answer: AppendAnswer }> {
     const stream = incidentStream(incident.id);
-    // Ids and retraction targets are looked up in the read models' index: it must hold every append before this one.
     await this.projector.waitFor(await this.store.headPosition());
-    const toAppend = await decideEvents(raw as EventEnvelopeBody[], {
+    const decided = await decideEvents(raw as EventEnvelopeBody[], {
       incident,
       source: (id) => this.register.source(id),
       storedEvent: async (id) => {
@@ -77,12 +92,14 @@ export class IncidentLog {
         return location?.stream === stream ? (inCurrentSchema(await this.read(location)) as { incidentId: unknown; type: string; data: unknown }) : null;
       },
     }, prefixOf);
-    const stored = new Map(this.projector.locateAll(toAppend.map((e) => e.id)).map((l) => [l.id, l]));
-    const elsewhere = toAppend.flatMap((e, i) => {
+    const stored = new Map(this.projector.locateAll(decided.map((e) => e.id)).map((l) => [canonicalId(l.id), l]));
+    const elsewhere = decided.flatMap((e, i) => {
       const location = stored.get(e.id);
       return location && location.stream !== stream ? [{ field: at(prefixOf(i), 'id'), message: `event ${e.id} is already stored in another stream` }] : [];
     });
-    if (elsewhere.length > 0) throw new IdempotencyConflict(toAppend[0].id, elsewhere.map((d) => d.message).join('; '));
+    if (elsewhere.length > 0) throw new IdempotencyConflict(decided[0].id, elsewhere.map((d) => d.message).join('; '));
+    // An id stored in another letter case (before ids were compared in one form) is the same event: the store compares it as stored.
+    const toAppend = decided.map((e) => ({ ...e, id: stored.get(e.id)?.id ?? e.id }));
     const result = await this.store.appendToStream(stream, toAppend, { expectedRevision });
     return { created: result.written, answer: answerOf(result) };
   }
@@ -137,7 +154,7 @@ export class IncidentLog {
 
   private async read(location: EventLocation): Promise<RecordedEvent> {
     const [stored] = await this.store.readStream(location.stream, { after: location.revision - 1, limit: 1 });
-    if (stored?.id !== location.id) throw new Error(`The index of ids points ${location.id} at ${location.stream}#${location.revision}, which holds another event`);
+    if (stored?.id === undefined || canonicalId(stored.id) !== canonicalId(location.id)) throw new Error(`The index of ids points ${location.id} at ${location.stream}#${location.revision}, which holds another event`);
     return stored;
   }
 
@@ -148,7 +165,7 @@ export class IncidentLog {
     const sourceId = (event.source as { sourceId?: string } | undefined)?.sourceId;
     const incidentId = event.incidentId as string | undefined;
     const knowledge = incidentId === undefined ? [] : this.projector.facts(statementsPartition(incidentId)).filter(
-      (f) => (f.type === 'ClaimRetracted' || f.type === 'ClaimCorrected') && f.data.eventId === eventId,
+      (f) => (f.type === 'ClaimRetracted' || f.type === 'ClaimCorrected') && f.data.eventId === canonicalId(eventId),
     );
     return {
       event,

@@ -16,11 +16,18 @@ import { incidentEventOf } from './decoder';
  * facts kept by older rules are never served (the projector folds the log again instead).
  */
 export function rulesVersion(): string {
+  const code = (f: string) => /\.(js|ts)$/.test(f) && !f.includes('.spec.') && !f.endsWith('.d.ts');
+  const incidents = join(__dirname, '..', 'incidents');
+  // The decoder's upcasters and payload classes shape the facts too.
+  const sources: Array<[string, (f: string) => boolean]> = [
+    [__dirname, code],
+    [join(__dirname, '..', 'core', 'projections'), code],
+    [incidents, (f) => code(f) && /^(catalogue|stored-event)\./.test(f)],
+    [join(incidents, 'payloads'), code],
+  ];
   const hash = createHash('sha256');
-  for (const dir of [__dirname, join(__dirname, '..', 'core', 'projections')]) {
-    for (const file of readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.includes('.spec.') && !f.endsWith('.d.ts')).sort()) {
-      hash.update(file).update(readFileSync(join(dir, file)));
-    }
+  for (const [dir, included] of sources) {
+    for (const file of readdirSync(dir).filter(included).sort()) hash.update(file).update(readFileSync(join(dir, file)));
   }
   return hash.digest('hex').slice(0, 16);
 }

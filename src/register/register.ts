@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventStore, RecordedEvent, Subscription } from '../core/event-store/event-store';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { Position, START } from '../core/event-store/position';
@@ -19,6 +19,8 @@ export class Register implements OnModuleInit, OnModuleDestroy {
   private position: Position = START;
   private subscription?: Subscription;
   private readonly waiters = new PositionWaiters();
+  private readonly logger = new Logger('Registry');
+  private closed = false;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -28,16 +30,27 @@ export class Register implements OnModuleInit, OnModuleDestroy {
       for (const e of await this.store.readStream(stream)) if (e.position <= head) this.apply(e);
     }
     this.position = head;
-    this.subscription = this.store.subscribe(head, {
+    this.follow();
+  }
+
+  /** Follows the log from the last position it holds; a dropped subscription is logged and followed again. */
+  private follow(): void {
+    this.subscription = this.store.subscribe(this.position, {
       append: (events) => {
         events.forEach((e) => this.apply(e));
         this.position = events[events.length - 1].position;
         this.waiters.reached(this.position);
       },
+      dropped: (error) => {
+        if (this.closed) return;
+        this.logger.error(`The registry's subscription dropped at position ${this.position}; following again: ${String(error)}`);
+        setTimeout(() => this.follow(), 100);
+      },
     });
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     this.subscription?.close();
   }
 

@@ -44,6 +44,7 @@ export class ProjectionStore {
       CREATE TABLE IF NOT EXISTS facts (position INTEGER PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS members (partition TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (partition, position)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ids_in_one_case ON ids (lower(id));
     `);
     const db = this.db;
     this.statements = {
@@ -58,8 +59,11 @@ export class ProjectionStore {
         'SELECT f.json FROM members m JOIN facts f ON f.position = m.position WHERE m.partition = ? AND m.position <= ? ORDER BY m.position',
       ),
       size: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM members WHERE partition = ?'),
-      locate: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE id = ?'),
-      locateAll: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE id IN (SELECT value FROM json_each(?))'),
+      // Ids are compared in lower case (an id stored before that rule keeps its case in `id`).
+      locate: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE lower(id) = lower(?) LIMIT 1'),
+      locateAll: db.prepare<[string], EventLocation>(
+        'SELECT id, stream, revision, position FROM ids WHERE lower(id) IN (SELECT lower(value) FROM json_each(?))',
+      ),
     };
   }
 

@@ -81,6 +81,12 @@ export class Projector {
     for (;;) {
       const page = await this.store.readAll({ after: this.checkpoint, limit: REBUILD_PAGE });
       if (page.length === 0) break;
+      // A checkpoint falls between appends, never inside one: read the rest of an append the page cut.
+      for (let last = page[page.length - 1]; last.append.index < last.append.count - 1; last = page[page.length - 1]) {
+        const rest = await this.store.readAll({ after: last.position, limit: last.append.count - 1 - last.append.index });
+        if (rest.length === 0) break;
+        page.push(...rest);
+      }
       this.record(page);
       this.flush();
       progress?.(this.checkpoint, total);
