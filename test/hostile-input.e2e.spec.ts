@@ -118,6 +118,7 @@ const CASES: Hostile[] = [
   { name: 'JSON sent as text/plain', body: () => json(event()), headers: { 'content-type': 'text/plain' }, status: 415, field: 'Content-Type' },
   { name: 'a JSON source registration sent as form data', path: () => '/sources', body: () => 'id=x&publisher=P', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, field: 'Content-Type' },
   { name: 'JSON in a charset other than UTF-8', body: () => json(event()), headers: { 'content-type': 'application/json; charset=latin1' }, status: 415 },
+  { name: 'JSON declared as UTF-16 (its bytes valid UTF-8)', body: () => json(event()), headers: { 'content-type': 'application/json; charset=utf-16' }, status: 415, field: 'Content-Type' },
   // Query parameters, by the same rules.
   { name: 'an empty after', method: 'GET', path: () => `${events()}?after=`, status: 400, field: 'after' },
   { name: 'an empty limit', method: 'GET', path: () => `${events()}?limit=`, status: 400, field: 'limit' },

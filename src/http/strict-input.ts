@@ -21,9 +21,12 @@ export function requireJsonAndWellFormedUrl(req: Request, _res: Response, next: 
   } catch {
     return next(new InvalidInput([{ field: '(url)', message: 'the URL holds a percent-escape that is not well-formed UTF-8' }]));
   }
-  if (WITH_BODY.has(req.method) && hasBody(req) && !req.is('application/json')) {
+  if (WITH_BODY.has(req.method) && hasBody(req)) {
     const type = req.headers['content-type'] ?? 'none';
-    return next(new UnsupportedMediaType(`The body must be application/json; it was sent as ${type}`));
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase();
+    if (!req.is('application/json') || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+      return next(new UnsupportedMediaType(`The body must be application/json in UTF-8; it was sent as ${type}`));
+    }
   }
   next();
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Position } from '../event-store/position';
+import { canonicalId } from '../events';
 
 /** One fact to keep: its log position, its JSON and the partitions it is read through. */
 export interface FactRow {
@@ -38,13 +39,19 @@ export class ProjectionStore {
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last writes, never their consistency; they are folded again from the checkpoint.
     this.db.pragma('synchronous = NORMAL');
+    // Derived data of an older layout is dropped whole: the projector folds the log again.
+    const idColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(ids)').all().map((c) => c.name);
+    if (idColumns.length > 0 && !idColumns.includes('stored_id')) this.db.exec('DROP TABLE ids; DROP TABLE IF EXISTS checkpoint;');
     this.db.exec(`
       DROP TABLE IF EXISTS states;
       CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, version TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS facts (position INTEGER PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS members (partition TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (partition, position)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, stream TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS ids_in_one_case ON ids (lower(id));
+      CREATE TABLE IF NOT EXISTS ids (
+        id TEXT PRIMARY KEY, -- in its canonical form
+        stored_id TEXT,      -- as stored, when that differs (an id stored before ids had one form)
+        stream TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL
+      ) WITHOUT ROWID;
     `);
     const db = this.db;
     this.statements = {
@@ -54,15 +61,14 @@ export class ProjectionStore {
       ),
       fact: db.prepare('INSERT OR IGNORE INTO facts (position, json) VALUES (?, ?)'),
       member: db.prepare('INSERT OR IGNORE INTO members (partition, position) VALUES (?, ?)'),
-      id: db.prepare('INSERT OR IGNORE INTO ids (id, stream, revision, position) VALUES (?, ?, ?, ?)'),
+      id: db.prepare('INSERT OR IGNORE INTO ids (id, stored_id, stream, revision, position) VALUES (?, ?, ?, ?, ?)'),
       partition: db.prepare<[string, number], { json: string }>(
         'SELECT f.json FROM members m JOIN facts f ON f.position = m.position WHERE m.partition = ? AND m.position <= ? ORDER BY m.position',
       ),
       size: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM members WHERE partition = ?'),
-      // Ids are compared in lower case (an id stored before that rule keeps its case in `id`).
-      locate: db.prepare<[string], EventLocation>('SELECT id, stream, revision, position FROM ids WHERE lower(id) = lower(?) LIMIT 1'),
+      locate: db.prepare<[string], EventLocation>('SELECT coalesce(stored_id, id) AS id, stream, revision, position FROM ids WHERE id = ?'),
       locateAll: db.prepare<[string], EventLocation>(
-        'SELECT id, stream, revision, position FROM ids WHERE lower(id) IN (SELECT lower(value) FROM json_each(?))',
+        'SELECT coalesce(stored_id, id) AS id, stream, revision, position FROM ids WHERE id IN (SELECT value FROM json_each(?))',
       ),
     };
   }
@@ -78,7 +84,10 @@ export class ProjectionStore {
         this.statements.fact.run(f.position, f.json);
         for (const partition of f.partitions) this.statements.member.run(partition, f.position);
       }
-      for (const e of ids) this.statements.id.run(e.id, e.stream, e.revision, e.position);
+      for (const e of ids) {
+        const id = canonicalId(e.id);
+        this.statements.id.run(id, id === e.id ? null : e.id, e.stream, e.revision, e.position);
+      }
       this.statements.setCheckpoint.run(checkpoint.position, checkpoint.version);
     })();
   }
@@ -92,13 +101,14 @@ export class ProjectionStore {
     return this.statements.size.get(name)!.n;
   }
 
+  /** Where an id was stored, whatever its letter case; `id` in the answer is as stored. */
   locate(id: string): EventLocation | null {
-    return this.statements.locate.get(id) ?? null;
+    return this.statements.locate.get(canonicalId(id)) ?? null;
   }
 
   /** The ids of a batch that are stored, in one query. */
   locateAll(ids: readonly string[]): EventLocation[] {
-    return this.statements.locateAll.all(JSON.stringify(ids));
+    return this.statements.locateAll.all(JSON.stringify(ids.map(canonicalId)));
   }
 
   /** Forgets everything: the next fold starts from the beginning of the log. */
