@@ -113,3 +113,10 @@ export const canonicalId = (id: string): string => (UUID.test(id) ? id.toLowerCa
 
 export const isKnowledgeStatement = (e: { type: string }): boolean =>
   e.type === 'ClaimRetracted' || e.type === 'ClaimCorrected';
+
+/** An event with its id and, for a retraction or correction, its target's id in their one canonical form. */
+export const withCanonicalIds = <E extends { id?: string; type: string; data: unknown }>(e: E): E => ({
+  ...e,
+  ...(e.id !== undefined && { id: canonicalId(e.id) }),
+  ...(isKnowledgeStatement(e) && { data: { ...(e.data as object), eventId: canonicalId((e.data as { eventId: string }).eventId) } }),
+});

@@ -36,14 +36,11 @@ export class IncidentLog {
 
   async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
     const timeZone = canonicalZone(body.timeZone ?? 'UTC');
-    if (body.startedAt !== undefined && !isStorable(instant(body.startedAt, timeZone, 'start'))) {
+    const startedAt = body.startedAt === undefined ? undefined : instant(body.startedAt, timeZone, 'start');
+    if (startedAt !== undefined && !isStorable(startedAt)) {
       throw new InvalidInput([{ field: 'startedAt', message: `${body.startedAt} read in ${timeZone} falls outside years 0001 to 9999` }]);
     }
-    const incident: Incident = {
-      ...body,
-      timeZone,
-      ...(body.startedAt !== undefined ? { startedAt: instant(body.startedAt, timeZone, 'start') } : {}),
-    };
+    const incident: Incident = { ...body, timeZone, ...(startedAt !== undefined ? { startedAt } : {}) };
     return registerOnce(this.store, this.register, INCIDENTS_STREAM, 'IncidentRegistered', incident);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventToAppend } from '../core/event-store/event-store';
 import { correctedPayload, FIGURE_FIELD } from '../core/corrections';
-import { canonicalId, EventType, isKnowledgeStatement, Payloads } from '../core/events';
+import { EventType, isKnowledgeStatement, Payloads, withCanonicalIds } from '../core/events';
 import { FieldError, InvalidInput, RuleBroken } from '../core/errors';
 import { instant, isDateOnly, isStorable, toUtc } from '../core/time';
 import { validatePlain } from '../validation/check';
@@ -50,7 +50,7 @@ export async function decideEvents(
   const events: EventToAppend[] = [];
   for (const [i, sent] of bodies.entries()) {
     const prefix = prefixOf(i);
-    const body = canonicalIds(sent);
+    const body = withCanonicalIds(sent);
     const source = context.source(body.source.sourceId);
     if (!source) {
       errors.push({ field: at(prefix, 'source.sourceId'), message: `no source "${body.source.sourceId}" is registered` });
@@ -84,13 +84,6 @@ export async function decideEvents(
   if (errors.length > 0) throw new RuleBroken(errors);
   return events;
 }
-
-/** The event's id and, for a retraction or correction, its target's id, in their one canonical form. */
-const canonicalIds = (body: EventEnvelopeBody): EventEnvelopeBody => ({
-  ...body,
-  ...(body.id !== undefined && { id: canonicalId(body.id) }),
-  ...(isKnowledgeStatement(body) && { data: { ...body.data, eventId: canonicalId((body.data as { eventId: string }).eventId) } }),
-});
 
 async function checkTarget(
   body: EventEnvelopeBody,

@@ -1,4 +1,4 @@
-import { canonicalId, Envelope, EventType, IncidentEvent, isKnowledgeStatement } from '../events';
+import { Envelope, EventType, IncidentEvent, isKnowledgeStatement, withCanonicalIds } from '../events';
 
 /**
  * What the read models keep of a stored incident event: the three clocks, the source and the payload,
@@ -13,11 +13,7 @@ export type Fact<T extends EventType = EventType> = { [K in T]: FactOf<K> }[T];
 
 /** Ids in their one canonical form, the event's and a retraction's or correction's target, whatever case they were stored in. */
 export const factOf = (event: IncidentEvent): Fact =>
-  asFact({
-    ...event,
-    id: canonicalId(event.id),
-    data: isKnowledgeStatement(event) ? { ...event.data, eventId: canonicalId((event.data as { eventId: string }).eventId) } : event.data,
-  } as Fact);
+  asFact(withCanonicalIds(event) as unknown as Fact);
 
 /**
  * A fact with every field in one place, absent ones undefined (dropped when stored as JSON): one object

@@ -23,6 +23,11 @@ export interface ProjectorOptions {
   log?: (message: string) => void;
 }
 
+interface Decoded {
+  recorded: RecordedEvent;
+  fact: Fact | null;
+}
+
 const FLUSH_EVENTS = 1000;
 const FLUSH_MS = 100;
 const REBUILD_PAGE = 5000;
@@ -87,7 +92,7 @@ export class Projector {
         if (rest.length === 0) break;
         page.push(...rest);
       }
-      this.record(page);
+      this.record(this.decodeFresh(page));
       this.flush();
       progress?.(this.checkpoint, total);
     }
@@ -155,9 +160,10 @@ export class Projector {
 
   private handle(events: RecordedEvent[]): void {
     if (this.failure) throw this.failure;
-    const watched = this.changes.observed ? this.affected(events) : [];
+    const decoded = this.decodeFresh(events);
+    const watched = this.changes.observed ? this.affected(decoded) : [];
     const before = watched.map(({ model, scope }) => JSON.stringify(this.view(model, scope)));
-    this.record(events);
+    this.record(decoded);
     if (this.pending.length >= FLUSH_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     this.waiters.reached(this.checkpoint);
@@ -169,12 +175,10 @@ export class Projector {
   }
 
   /** The views an append may change: each read model that handles one of its facts, in the scope it reads. */
-  private affected(events: RecordedEvent[]): Array<{ model: AnyReadModel; scope: string }> {
+  private affected(decoded: Decoded[]): Array<{ model: AnyReadModel; scope: string }> {
     const found = new Map<string, { model: AnyReadModel; scope: string }>();
-    for (const recorded of events) {
-      const event = this.decode(recorded);
-      if (!event) continue;
-      const fact = factOf(event);
+    for (const { fact } of decoded) {
+      if (!fact) continue;
       for (const model of this.models) {
         if (!model.canHandle(fact)) continue;
         for (const scope of [fact.incidentId, fact.source.sourceId]) {
@@ -185,14 +189,19 @@ export class Projector {
     return [...found.values()];
   }
 
-  /** Decodes first, then changes state: an event that cannot be decoded leaves the projector where it was. */
-  private record(events: RecordedEvent[]): void {
-    const fresh = events.filter((e) => e.position > this.checkpoint);
-    if (fresh.length === 0) return;
-    const facts = fresh.map((recorded) => ({ recorded, event: this.decode(recorded) }));
-    for (const { recorded, event } of facts) {
+  /** The events past the checkpoint with their facts (null for other streams' events), all decoded before any state changes. */
+  private decodeFresh(events: RecordedEvent[]): Decoded[] {
+    return events.filter((e) => e.position > this.checkpoint).map((recorded) => {
+      const event = this.decode(recorded);
+      return { recorded, fact: event ? factOf(event) : null };
+    });
+  }
+
+  /** An event that cannot be decoded has already thrown in decodeFresh: the projector stays where it was. */
+  private record(decoded: Decoded[]): void {
+    for (const { recorded, fact } of decoded) {
       this.pendingIds.push({ id: recorded.id, stream: recorded.stream, revision: recorded.revision, position: recorded.position });
-      if (event) this.keep(factOf(event));
+      if (fact) this.keep(fact);
       this.checkpoint = recorded.position;
       this.folded += 1;
     }
