@@ -4,11 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidInput } from '../core/errors';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
+import { encodeJsonFast } from './json-body';
 import { refuseHostileShapes, requireJsonAndWellFormedUrl, verifyUtf8 } from './strict-input';
 import { fieldErrors } from '../validation/check';
 
 /** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
 export function setUpHttp(app: NestExpressApplication): INestApplication {
+  app.use(encodeJsonFast);
   app.use(requireJsonAndWellFormedUrl);
   app.useBodyParser('json', { limit: '1mb', verify: verifyUtf8 });
   app.use(refuseHostileShapes);

@@ -34,18 +34,38 @@ const byKey = (a: CasualtyKey, b: CasualtyKey): number =>
   byText(a.category, b.category) || byText(a.group, b.group) || byText(a.scope, b.scope);
 
 export const tallies = (reports: Standing<'CasualtiesReported'>[]): CasualtyTally[] => {
-  const byKeyId = new Map<string, { key: CasualtyKey; reports: Standing<'CasualtiesReported'>[] }>();
+  // Grouped through nested maps of the key's parts: no key string is built per report.
+  const groups: Array<{ key: CasualtyKey; reports: Standing<'CasualtiesReported'>[] }> = [];
+  const byCategory = new Map<string, Map<string, Map<string, Standing<'CasualtiesReported'>[]>>>();
   for (const report of reports) {
-    const key = casualtyKey(report.data);
-    const id = `${key.category}\u0000${key.group}\u0000${key.scope}`;
-    const entry = byKeyId.get(id) ?? byKeyId.set(id, { key, reports: [] }).get(id)!;
-    entry.reports.push(report);
+    const { category, group } = report.data;
+    const scope = report.data.scope ?? 'nationwide';
+    const byGroup = byCategory.get(category) ?? byCategory.set(category, new Map()).get(category)!;
+    const byScope = byGroup.get(group) ?? byGroup.set(group, new Map()).get(group)!;
+    let members = byScope.get(scope);
+    if (!members) {
+      members = [];
+      byScope.set(scope, members);
+      groups.push({ key: casualtyKey(report.data), reports: members });
+    }
+    members.push(report);
   }
-  return [...byKeyId.values()]
-    .map(({ key, reports: claims }) => ({
-      ...key,
-      ...summarise(claims.map((r) => claimOf(r, r.data.figure)), outdatedByLaterTotals),
-    }))
+  return groups
+    .map(({ key, reports: claims }): CasualtyTally => {
+      const summary = summarise(claims.map((r) => claimOf(r, r.data.figure)), outdatedByLaterTotals);
+      return {
+        category: key.category,
+        group: key.group,
+        scope: key.scope,
+        low: summary.low,
+        best: summary.best,
+        high: summary.high,
+        openEnded: summary.openEnded,
+        bestFrom: summary.bestFrom,
+        claims: summary.claims,
+        excluded: summary.excluded,
+      };
+    })
     .sort(byKey);
 };
 

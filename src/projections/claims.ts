@@ -56,8 +56,17 @@ export interface Summary {
 /** Step 4 of "Claims": which of the claims left after step 3 (in "latest" order) are outdated, and by what. */
 export type Outdating = (left: readonly Claim[]) => Map<string, string>;
 
-/** A source id holds no NUL, so what follows the first one is the attribution, marked present or absent. */
-const voiceOf = (c: Claim): string => (c.attributedTo === null ? `${c.sourceId}\u0000` : `${c.sourceId}\u0000=${c.attributedTo}`);
+/** A value per voice (source, and attribution or none), kept in maps of the parts: no key string is built per claim. */
+class Voices {
+  private readonly bySource = new Map<string, Map<string | null, Claim>>();
+  get(c: Claim): Claim | undefined {
+    return this.bySource.get(c.sourceId)?.get(c.attributedTo);
+  }
+  set(c: Claim, value: Claim): void {
+    const byAttribution = this.bySource.get(c.sourceId) ?? this.bySource.set(c.sourceId, new Map()).get(c.sourceId)!;
+    byAttribution.set(c.attributedTo, value);
+  }
+}
 
 const counted = (c: Claim): CountedClaim => ({
   eventId: c.eventId,
@@ -82,12 +91,12 @@ export const summarise = (claims: readonly Claim[], outdating: Outdating): Summa
 
   for (const c of claims) if (c.retractedBy !== null) exclude(c.eventId, c.retractedBy, 'retracted');
   const live = claims.filter((c) => !why.has(c.eventId));
-  const voices = live.map(voiceOf);
-  const latestOfVoice = new Map(live.map((c, i) => [voices[i], c]));
-  live.forEach((c, i) => {
-    const latest = latestOfVoice.get(voices[i])!;
+  const latestOfVoice = new Voices();
+  for (const c of live) latestOfVoice.set(c, c);
+  for (const c of live) {
+    const latest = latestOfVoice.get(c)!;
     if (latest !== c) exclude(c.eventId, latest.eventId, 'superseded');
-  });
+  }
   const left = live.filter((c) => !why.has(c.eventId));
   for (const [eventId, by] of outdating(left)) exclude(eventId, by, 'outdated');
   const kept = left.filter((c) => !why.has(c.eventId));
@@ -101,8 +110,17 @@ export const summarise = (claims: readonly Claim[], outdating: Outdating): Summa
     openEnded: kept.some((c) => c.figure.openEnded),
     bestFrom: bestClaim?.eventId ?? null,
     claims: kept.map(counted),
-    excluded: claims.flatMap((c) => why.get(c.eventId) ?? []),
+    excluded: inClaimOrder(claims, why),
   };
+};
+
+const inClaimOrder = (claims: readonly Claim[], why: Map<string, Exclusion>): Exclusion[] => {
+  const out: Exclusion[] = [];
+  for (const c of claims) {
+    const exclusion = why.get(c.eventId);
+    if (exclusion) out.push(exclusion);
+  }
+  return out;
 };
 
 /** The least or greatest of the numbers, ignoring nulls; null when there is none. */

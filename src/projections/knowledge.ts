@@ -16,10 +16,15 @@ const isStatement = (f: Fact): f is Fact<'ClaimRetracted' | 'ClaimCorrected'> =>
 
 /** Statements apply when they pass knowledge time and position, whatever event time says. */
 export const knowledgeAt = (facts: readonly Fact[], filters: Filters): Knowledge => {
-  const retractedBy = new Map<string, string>();
-  const correctionOf = new Map<string, Fact<'ClaimCorrected'>>();
   const statements: Array<Fact<'ClaimRetracted' | 'ClaimCorrected'>> = [];
   for (const f of facts) if (isStatement(f) && isKnown(f, filters)) statements.push(f);
+  return knowledgeFrom(statements);
+};
+
+/** What the statements say, in (reportedAt, position) order whatever order they come in. */
+const knowledgeFrom = (statements: Array<Fact<'ClaimRetracted' | 'ClaimCorrected'>>): Knowledge => {
+  const retractedBy = new Map<string, string>();
+  const correctionOf = new Map<string, Fact<'ClaimCorrected'>>();
   statements.sort(byKnowledge);
   for (const s of statements) {
     if (s.type === 'ClaimRetracted') {
@@ -67,10 +72,22 @@ export const standingOf = (fact: Fact, knowledge: Knowledge): Standing => {
  * stand under the filters, in "latest" order. Retracted ones are kept, flagged, for `excluded` lists.
  */
 export const standing = (facts: readonly Fact[], filters: Filters): Standing[] => {
-  const knowledge = knowledgeAt(facts, filters);
-  const stand: Standing[] = [];
-  for (const f of facts) if (!isStatement(f) && passes(f, filters)) stand.push(standingOf(f, knowledge));
-  return stand.sort(byLatest);
+  // One pass: the statements that apply and the events that pass, then each event as it stands.
+  const statements: Array<Fact<'ClaimRetracted' | 'ClaimCorrected'>> = [];
+  const passing: Fact[] = [];
+  for (const f of facts) {
+    if (isStatement(f)) {
+      if (isKnown(f, filters)) statements.push(f);
+    } else if (passes(f, filters)) passing.push(f);
+  }
+  const knowledge = knowledgeFrom(statements);
+  const stand = passing.map((f) => standingOf(f, knowledge));
+  return inLatestOrder(stand) ? stand : stand.sort(byLatest);
+};
+
+const inLatestOrder = (xs: readonly Standing[]): boolean => {
+  for (let i = 1; i < xs.length; i++) if (byLatest(xs[i - 1], xs[i]) > 0) return false;
+  return true;
 };
 
 /** For lists of events (timeline, ledger): every event, statements included, that passes all three clocks. */
