@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidInput } from '../core/errors';
+import { serveDashboard } from './dashboard';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
 import { encodeJsonFast } from './json-body';
 import { refuseHostileShapes, requireJsonAndWellFormedUrl, verifyUtf8 } from './strict-input';
@@ -10,6 +11,7 @@ import { fieldErrors } from '../validation/check';
 
 /** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
 export function setUpHttp(app: NestExpressApplication): INestApplication {
+  serveDashboard(app);
   app.use(encodeJsonFast);
   app.use(requireJsonAndWellFormedUrl);
   app.useBodyParser('json', { limit: '1mb', verify: verifyUtf8 });
