@@ -4,6 +4,7 @@ import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { LiveModule } from './live/live.module';
 import { ReplayModule } from './replay/replay.module';
 import { SourcesModule } from './sources/sources.module';
 import { StoreModule } from './store/store.module';
@@ -22,6 +23,8 @@ export class AppModule {
         }),
         StoreModule,
         SourcesModule,
+        // Before IncidentsModule: GET /events/live must not be read as GET /events/:eventId.
+        LiveModule,
         IncidentsModule,
         ReplayModule,
         DataSetsModule,

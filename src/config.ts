@@ -9,7 +9,23 @@ export interface LedgerConfig {
   kurrentdbUrl: string | null;
   apiKeys: Array<{ key: string; role: string }>;
   logLevel: string;
+  live: {
+    heartbeatMs: number;
+    bufferBytes: number;
+    recentUpdates: number;
+    recentBytes: number;
+    replayAppends: number;
+  };
 }
+
+/** A whole number from the environment, within bounds, or the default when unset. */
+const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number => {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${name}: "${text}" is not a whole number from ${min} to ${max}`);
+  return n;
+};
 
 export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const apiKeys = (env.API_KEYS ?? '')
@@ -38,6 +54,13 @@ export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig
     kurrentdbUrl,
     apiKeys,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    live: {
+      heartbeatMs: whole(env, 'LIVE_HEARTBEAT_MS', 15_000, 10),
+      bufferBytes: whole(env, 'LIVE_BUFFER_BYTES', 8 * 2 ** 20, 1024),
+      recentUpdates: whole(env, 'LIVE_RECENT_UPDATES', 64),
+      recentBytes: whole(env, 'LIVE_RECENT_BYTES', 32 * 2 ** 20, 1024),
+      replayAppends: whole(env, 'LIVE_REPLAY_APPENDS', 1000),
+    },
   };
 }
 

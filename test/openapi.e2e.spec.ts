@@ -167,7 +167,30 @@ const plainGet = (path: string, headers: Record<string, string>): Promise<Reply>
 interface Proxy {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   conditional(path: string): Promise<Reply>;
+  /** A live stream: its headers and first message, then the client hangs up. */
+  stream(path: string): Promise<Reply>;
 }
+
+/** The headers and the first message of a Server-Sent Events stream; the text is that message. */
+const firstMessage = (path: string): Promise<Reply> =>
+  new Promise((resolve, reject) => {
+    const req = httpRequest(ledger.url + path, { method: 'GET' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        const end = text.indexOf('\n\n', text.indexOf('event: '));
+        if (text.includes('event: ') && end >= 0) {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, headers, text: text.slice(0, end + 2), json: undefined });
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 
 function proxy(problems: string[]): Proxy {
   const check = (method: string, path: string, reply: Reply): Reply => {
@@ -188,6 +211,7 @@ function proxy(problems: string[]): Proxy {
       if (etag === null) throw new Error(`GET ${path} answered no ETag`);
       return check('GET', path, await plainGet(path, { 'if-none-match': etag }));
     },
+    stream: async (path) => check('GET', path, await firstMessage(path)),
   };
 }
 
@@ -315,7 +339,17 @@ const cases: Case[] = [
     [`GET ${name}, If-None-Match`, 304, (p) => p.conditional(`/incidents/${incidentId}/${name}`)],
     [`GET ${name}, asOf not a date`, 400, (p) => p.call('GET', `/incidents/${incidentId}/${name}?asOf=yesterday`)],
     [`GET ${name}, an unknown incident`, 404, (p) => p.call('GET', `/incidents/no-such-incident/${name}`)],
+    [`GET ${name}/live`, 200, async (p) => {
+      const reply = await p.stream(`/incidents/${incidentId}/${name}/live`);
+      expect(reply.text).toMatch(/^retry: \d+\n\nid: \d+\nevent: snapshot\ndata: \{/);
+      return reply;
+    }],
+    [`GET ${name}/live with a clock`, 400, (p) => p.call('GET', `/incidents/${incidentId}/${name}/live?knownAt=2022-01-08`)],
+    [`GET ${name}/live, an unknown incident`, 404, (p) => p.call('GET', `/incidents/no-such-incident/${name}/live`)],
   ]),
+  ['GET /events/live', 200, (p) => p.stream(`/events/live?incident=${incidentId}&type=CasualtiesReported,ClaimRetracted`)],
+  ['GET /events/live, an unknown type', 400, (p) => p.call('GET', '/events/live?type=Killed')],
+  ['GET /events/live, an unknown incident', 404, (p) => p.call('GET', '/events/live?incident=no-such-incident')],
   ['GET casualties, minPosition far ahead (waits 5 s)', 503, (p) => p.call('GET', `/incidents/${incidentId}/casualties?minPosition=1000000000`)],
   ['GET the source ledger', 200, (p) => p.call('GET', `/sources/${sourceId}/ledger?knownAt=2022-01-08`)],
   ['GET the source ledger, If-None-Match', 304, (p) => p.conditional(`/sources/${sourceId}/ledger`)],

@@ -26,10 +26,10 @@ export interface Reply {
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
 
-export async function startLedger(options: { dataDir?: string; datasets?: string } = {}): Promise<RunningLedger> {
+export async function startLedger(options: { dataDir?: string; datasets?: string; env?: Record<string, string> } = {}): Promise<RunningLedger> {
   const dataDir = options.dataDir ?? tempDataDir();
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ DATA_DIR: dataDir, DATASETS: options.datasets ?? 'none', PORT: '0', HOST: '127.0.0.1' }),
+    AppModule.forRoot({ DATA_DIR: dataDir, DATASETS: options.datasets ?? 'none', PORT: '0', HOST: '127.0.0.1', ...options.env }),
     { logger: ['error'] },
   );
   setUpHttp(app);

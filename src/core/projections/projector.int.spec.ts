@@ -45,9 +45,12 @@ describe('the projector', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('announces each append once, off the writer\'s stack, with the views whose answer changed and no others', async () => {
+  it('announces each append once, off the writer\'s stack, with the watched views whose answer changed and no others', async () => {
     const projector = open();
     await projector.start();
+    for (const model of readModels) for (const scope of ['a', 's']) projector.watch(model, scope);
+    const stopped = projector.watch(casualties, 'b');
+    stopped.unwatch();
     const announced: AppendAnnouncement[] = [];
     projector.changes.subscribe((c) => announced.push(c));
     const first = await store.appendToStream('incident-a', [killed('a', 3)]);
@@ -66,6 +69,14 @@ describe('the projector', () => {
     expect(names(announced[1])).toEqual(['casualties:a', 'ledger:s', 'timeline:a']);
     expect(names(announced[2])).toEqual(['ledger:s', 'timeline:a']); // a statement changes no tally
     expect(names(announced[3])).toEqual([]);
+    expect(announced[1].events.map((e) => e.id)).toEqual(batch.events.map((e) => e.id));
+    // Each changed view comes with its new answer, the same as asking for it.
+    for (const a of announced) for (const c of a.changed) expect(typeof c.json).toBe('string');
+    expect(JSON.parse(announced[1].changed.find((c) => c.model === 'casualties')!.json)).toEqual(projector.view(casualties, 'a'));
+    // A view nobody watches any more is not followed.
+    const other = await store.appendToStream('incident-b', [killed('b', 2)]);
+    await projector.waitFor(other.position);
+    expect(announced.at(-1)!.changed.map((c) => `${c.model}:${c.scope}`).sort()).toEqual(['ledger:s']);
     await projector.close();
   });
 

@@ -10,11 +10,29 @@ import { asFact, Fact, factOf, partitionsOf } from './facts';
 import { EventLocation, FactRow, ProjectionStore } from './projection-store';
 import { AnyReadModel } from './read-model';
 
-/** Announced once per append, after the read models hold it: the views whose unfiltered answer changed. */
+/** A watched view whose unfiltered answer an append changed, with the answer as JSON, made once. */
+export interface ChangedView {
+  model: string;
+  scope: string;
+  json: string;
+}
+
+/**
+ * Announced once per append, after the read models hold it: its identity, position and events, and
+ * which watched views' answers it changed (see `watch`).
+ */
 export interface AppendAnnouncement {
   append: string;
   position: Position;
-  changed: Array<{ model: string; scope: string }>;
+  events: RecordedEvent[];
+  changed: ChangedView[];
+}
+
+interface Watched {
+  model: AnyReadModel;
+  scope: string;
+  json: string;
+  watchers: number;
 }
 
 export interface ProjectorOptions {
@@ -49,6 +67,7 @@ export class Projector {
   private readonly waiters = new PositionWaiters();
   private readonly cache: FactCache;
   private readonly views = new Map<string, unknown>();
+  private readonly watched = new Map<string, Watched>();
 
   constructor(
     private readonly store: EventStore,
@@ -161,17 +180,47 @@ export class Projector {
   private handle(events: RecordedEvent[]): void {
     if (this.failure) throw this.failure;
     const decoded = this.decodeFresh(events);
-    const watched = this.changes.observed ? this.affected(decoded) : [];
-    const before = watched.map(({ model, scope }) => JSON.stringify(this.view(model, scope)));
     this.record(decoded);
     if (this.pending.length >= FLUSH_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     this.waiters.reached(this.checkpoint);
-    if (watched.length === 0 && !this.changes.observed) return;
-    const changed = watched
-      .filter(({ model, scope }, i) => JSON.stringify(this.view(model, scope)) !== before[i])
-      .map(({ model, scope }) => ({ model: model.name, scope }));
-    this.changes.next({ append: events[0].append.id, position: this.checkpoint, changed });
+    if (decoded.length === 0 || (!this.changes.observed && this.watched.size === 0)) return;
+    const changed: ChangedView[] = [];
+    for (const { model, scope } of this.affected(decoded)) {
+      const watch = this.watched.get(`${model.name}\u0000${scope}`);
+      if (!watch) continue;
+      const json = JSON.stringify(this.view(model, scope));
+      if (json === watch.json) continue;
+      watch.json = json;
+      changed.push({ model: model.name, scope, json });
+    }
+    this.changes.next({ append: events[0].append.id, position: this.checkpoint, events, changed });
+  }
+
+  /**
+   * Follows a view's unfiltered answer: from now on each announcement lists it when an append changed
+   * it, with its new answer. Returns the answer as it stands, as JSON, and the call that stops watching.
+   */
+  watch(model: AnyReadModel, scope: string): { json: string; position: Position; unwatch: () => void } {
+    const key = `${model.name}\u0000${scope}`;
+    let watch = this.watched.get(key);
+    if (!watch) {
+      watch = { model, scope, json: JSON.stringify(this.view(model, scope)), watchers: 0 };
+      this.watched.set(key, watch);
+    }
+    watch.watchers += 1;
+    let stopped = false;
+    const current = watch;
+    return {
+      json: current.json,
+      position: this.checkpoint,
+      unwatch: () => {
+        if (stopped) return;
+        stopped = true;
+        current.watchers -= 1;
+        if (current.watchers === 0 && this.watched.get(key) === current) this.watched.delete(key);
+      },
+    };
   }
 
   /** The views an append may change: each read model that handles one of its facts, in the scope it reads. */

@@ -1,0 +1,147 @@
+import type { Request, Response } from 'express';
+import { formatPosition, parsePosition, Position } from '../core/event-store/position';
+import { utf8 } from '../http/json-body';
+
+/** One Server-Sent Events message, encoded once and written as is to every client that gets it. */
+export interface SseMessage {
+  position: Position;
+  bytes: Buffer;
+}
+
+export const sseMessage = (event: string, position: Position, data: string): SseMessage => ({
+  position,
+  // JSON holds no raw line break, so the data is one line.
+  bytes: utf8(`id: ${formatPosition(position)}\nevent: ${event}\ndata: ${data}\n\n`),
+});
+
+/** A final message with no id: a client that resumes does so from the last message it had. */
+const closing = (event: string, data: object): Buffer => utf8(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+export interface ChannelOptions {
+  heartbeatMs: number;
+  /** Bytes a client may have waiting, written but not yet taken by it, before it is let go. */
+  bufferBytes: number;
+}
+
+/** The position a reconnecting client had (the Last-Event-ID header, or `lastEventId` for clients that cannot set it); null when none or not a position. */
+export const lastEventId = (req: Request): { given: boolean; position: Position | null } => {
+  const header = req.header('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+  if (header === undefined || header.trim() === '') return { given: false, position: null };
+  return { given: true, position: parsePosition(header.trim()) };
+};
+
+/**
+ * One client's stream. Messages are written at once, or held (in order) while the client is being
+ * caught up; a client that lets more than `bufferBytes` pile up is sent `overflow` and let go, so a
+ * reader that stalls never slows the writers or the other clients.
+ */
+export class SseChannel {
+  private held: SseMessage[] | null = null;
+  private heldBytes = 0;
+  private closed = false;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly onClose: Array<() => void> = [];
+  /** The position of the last message written: what a resume would start from. */
+  last: Position | null = null;
+
+  constructor(private readonly res: Response, private readonly options: ChannelOptions) {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    res.write('retry: 1000\n\n');
+    this.heartbeat = setInterval(() => this.comment('heartbeat'), options.heartbeatMs);
+    this.heartbeat.unref();
+    res.on('close', () => this.finish());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  whenClosed(listener: () => void): void {
+    if (this.closed) listener();
+    else this.onClose.push(listener);
+  }
+
+  /** Holds what is sent from now on until `release`, which first writes what the catch-up found. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(first: SseMessage[] = []): void {
+    const held = this.held ?? [];
+    this.held = null;
+    this.heldBytes = 0;
+    for (const message of first) this.send(message);
+    // Live messages that arrived during the catch-up and are not already in it.
+    const after = first.length > 0 ? first[first.length - 1].position : this.last;
+    for (const message of held) if (after === null || message.position > after) this.send(message);
+  }
+
+  send(message: SseMessage): void {
+    if (this.closed) return;
+    if (this.held) {
+      this.held.push(message);
+      this.heldBytes += message.bytes.length;
+      if (this.heldBytes > this.options.bufferBytes) this.overflow();
+      return;
+    }
+    if (this.res.writableLength + message.bytes.length > this.options.bufferBytes && this.res.writableLength > 0) {
+      this.overflow();
+      return;
+    }
+    this.res.write(message.bytes);
+    this.last = message.position;
+  }
+
+  /** Writes a message of a catch-up now, ahead of the live messages being held. */
+  sendNow(message: SseMessage): void {
+    const held = this.held;
+    this.held = null;
+    this.send(message);
+    if (!this.closed) this.held = held;
+  }
+
+  /** Resolves once what was written has been handed to the socket (for catch-ups that write a lot). */
+  drained(): Promise<void> {
+    if (this.closed || this.res.writableLength < this.options.bufferBytes / 2) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.whenClosed(done);
+    });
+  }
+
+  /** Ends the stream with a last message saying why. */
+  end(event: 'overflow' | 'shutdown' | 'error', data: object): void {
+    if (this.closed) return;
+    this.res.end(closing(event, { ...data, lastEventId: this.last === null ? null : formatPosition(this.last) }));
+    this.finish();
+    // A client that reads nothing would keep the socket, and what is queued on it, for ever.
+    const socket = this.res.socket;
+    if (socket) setTimeout(() => socket.destroy(), 2000).unref();
+  }
+
+  private overflow(): void {
+    this.end('overflow', { reason: `More than ${this.options.bufferBytes} bytes waited for this client; reconnect with Last-Event-ID to resume` });
+  }
+
+  private comment(text: string): void {
+    if (!this.closed) this.res.write(`: ${text}\n\n`);
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.held = null;
+    for (const listener of this.onClose.splice(0)) listener();
+  }
+}
