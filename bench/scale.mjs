@@ -182,7 +182,7 @@ async function main() {
       p99: +percentile(latencies, 99).toFixed(1),
       max: +Math.max(...latencies).toFixed(1),
       over500: latencies.filter((x) => x > 500).length,
-      slowest: latencies.map((x, i) => ({ batch: i, ms: +x.toFixed(1) })).sort((a, b) => b.ms - a.ms).slice(0, 5),
+      slowest: latencies.map((x, i) => ({ batch: i, incident: batches[i].incident, ms: +x.toFixed(1) })).sort((a, b) => b.ms - a.ms).slice(0, 5),
     },
     peakRssMiB: Math.round(Math.max(peakLoading, peakRss(server.pid)) / 2 ** 20),
   };
