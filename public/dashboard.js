@@ -224,7 +224,7 @@ function drawHistogram(clock, rescale) {
     hist.replaceChildren(...state.days.map((day, i) => {
       const c = counts.get(day) ?? 0;
       return h('i', {
-        style: `left:${((i / n) * 100).toFixed(3)}%;width:max(2px, calc(${(60 / Math.max(n, 1)).toFixed(3)}%));height:${c ? Math.max(8, (c / max) * 100) : 0}%`,
+        style: `left:${((i / n) * 100).toFixed(3)}%;width:clamp(2px, ${(55 / Math.max(n, 1)).toFixed(3)}%, 22px);height:${c ? Math.max(8, (c / max) * 100) : 0}%`,
         title: `${longDay(day)}: ${c} event${c === 1 ? '' : 's'} ${clock === 'asOf' ? 'happened' : 'reported'}`,
       });
     }));

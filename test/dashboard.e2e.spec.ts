@@ -25,7 +25,7 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true, animations: 'disabled' });
 
 jest.setTimeout(45_000);
 
@@ -174,7 +174,7 @@ describe('reference dashboard (headless Chromium)', () => {
     const claim = panel.locator(`[data-testid="claim"][data-event="${killedProtesters.id}"]`);
     await eventually(() => claim.locator('[data-testid="quote"]').textContent(), (v) => expect(v).toBe('Seven protesters were killed near the docks'));
     await eventually(() => claim.locator('[data-testid="publisher"]').textContent(), (v) => expect(v).toBe('Velna Radio'));
-    await shot(page, 'claims');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-claims.png'), animations: 'disabled' });
 
     // Back to now on both clocks: live again, the figure retracted again, listed as left out with its reason.
     await page.getByRole('button', { name: 'Back to live' }).click();
