@@ -234,7 +234,8 @@ function drawHistogram(clock, rescale) {
       const mid = Math.floor(n / 2);
       labels.push(h('span', { style: `left:${((mid / n) * 100).toFixed(3)}%` }, shortDay(state.days[mid])));
     }
-    if (n > 1) labels.push(h('span', { style: `left:${(((n - 1) / n) * 100).toFixed(3)}%` }, shortDay(state.days[n - 1])));
+    const roomy = hist.clientWidth === 0 || hist.clientWidth / n >= 56; // the last day's label clear of "now"
+    if (n > 1 && roomy) labels.push(h('span', { class: 'last-day', style: `left:${(((n - 1) / n) * 100).toFixed(3)}%` }, shortDay(state.days[n - 1])));
     labels.push(h('span', { style: 'left:100%' }, 'now'));
     scale.replaceChildren(...labels);
   }
@@ -541,7 +542,7 @@ function renderTimeline(answer, { live }) {
     e.retracted ? h('span', { class: 'chip retracted' }, 'retracted') : null,
     e.corrected ? h('span', { class: 'chip corrected' }, 'corrected') : null),
   h('div', { class: 'summary' }, e.summary ?? ''),
-  h('div', { class: 'when', title: `reported ${e.reportedAt ?? ''}` }, [e.attributedTo, e.sourceId, e.reportedAt ? `reported ${when(null, e.reportedAt)}` : null].filter(Boolean).join(' · ')))));
+  h('div', { class: 'src', title: `reported ${e.reportedAt ?? ''}` }, [e.attributedTo, e.sourceId, e.reportedAt ? `reported ${when(null, e.reportedAt)}` : null].filter(Boolean).join(' · ')))));
   if (!travelling()) state.seenEvents = new Set(entries.map((e) => e.eventId));
   const frag = document.createDocumentFragment();
   frag.append(list);
