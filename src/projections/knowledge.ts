@@ -1,6 +1,6 @@
 import { correctedPayload } from '../core/corrections';
 import { EventType } from '../core/events';
-import { Filters, hasHappened, isKnown, passes } from '../core/filters';
+import { Filters, hasHappened, isKnown, NO_FILTERS, passes } from '../core/filters';
 import { byKnowledge, byLatest } from '../core/time';
 import { Fact } from './facts';
 
@@ -72,6 +72,14 @@ export const standingOf = (fact: Fact, knowledge: Knowledge): Standing => {
  * stand under the filters, in "latest" order. Retracted ones are kept, flagged, for `excluded` lists.
  */
 export const standing = (facts: readonly Fact[], filters: Filters): Standing[] => {
+  if (filters.knownAt !== null || filters.atPosition !== null) return standingUnder(facts, filters);
+  // Event time alone: every statement applies, so the answer is a prefix of the standing of all events
+  // (in "latest" order, occurredAt first), made once per set of facts. A time slider asks this.
+  const all = standingOfAll(facts);
+  return filters.asOf === null ? all.slice() : all.slice(0, firstAfter(all, filters.asOf));
+};
+
+const standingUnder = (facts: readonly Fact[], filters: Filters): Standing[] => {
   // One pass: the statements that apply and the events that pass, then each event as it stands.
   const statements: Array<Fact<'ClaimRetracted' | 'ClaimCorrected'>> = [];
   const passing: Fact[] = [];
@@ -83,6 +91,32 @@ export const standing = (facts: readonly Fact[], filters: Filters): Standing[] =
   const knowledge = knowledgeFrom(statements);
   const stand = passing.map((f) => standingOf(f, knowledge));
   return inLatestOrder(stand) ? stand : stand.sort(byLatest);
+};
+
+/**
+ * The standing of all events with all statements applied, kept per array of facts and its length:
+ * the facts a read model is given are only ever added to, so a longer array is a new set. Never
+ * changed once made (callers get copies of the array; the entries are read, never written).
+ */
+const made = new WeakMap<readonly Fact[], { length: number; stand: Standing[] }>();
+const standingOfAll = (facts: readonly Fact[]): Standing[] => {
+  const kept = made.get(facts);
+  if (kept && kept.length === facts.length) return kept.stand;
+  const stand = standingUnder(facts, NO_FILTERS);
+  made.set(facts, { length: facts.length, stand });
+  return stand;
+};
+
+/** The index of the first event that happened after `asOf`, in an array in "latest" order. */
+const firstAfter = (stand: readonly Standing[], asOf: string): number => {
+  let lo = 0;
+  let hi = stand.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stand[mid].occurredAt <= asOf) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 };
 
 const inLatestOrder = (xs: readonly Standing[]): boolean => {

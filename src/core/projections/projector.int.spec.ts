@@ -139,6 +139,23 @@ describe('the projector', () => {
     await restarted.close();
   });
 
+  it('finds an id it has folded but not saved yet, without saving on the writer\'s path', async () => {
+    const projections = new ProjectionStore(join(dir, 'projections.db'));
+    const projector = new Projector(store, readModels, projections, incidentEventOf, 'v1', { log: () => undefined });
+    await projector.start();
+    const first = await store.appendToStream('incident-a', [killed('a', 3)]);
+    await projector.waitFor(first.position);
+    const id = first.events[0].id;
+    expect(projections.checkpoint()?.position ?? 0).toBeLessThan(first.position); // not saved yet (every 100 ms)
+    expect(projector.locate(id.toUpperCase())).toEqual({ id, stream: 'incident-a', revision: 0, position: first.position });
+    expect(projector.locateAll([id, randomUUID()])).toEqual([{ id, stream: 'incident-a', revision: 0, position: first.position }]);
+    expect(projections.checkpoint()?.position ?? 0).toBeLessThan(first.position); // still not: looking up saved nothing
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(projections.checkpoint()?.position).toBe(first.position);
+    expect(projector.locateAll([id])).toEqual([{ id, stream: 'incident-a', revision: 0, position: first.position }]);
+    await projector.close();
+  });
+
   it('answers a partition it does not hold in memory from its store, and the same', async () => {
     const projector = new Projector(store, readModels, new ProjectionStore(join(dir, 'projections.db')), incidentEventOf, 'v1', { cachedFacts: 2 });
     await projector.start();

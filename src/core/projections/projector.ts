@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store';
 import { Position, START } from '../event-store/position';
 import { PositionWaiters } from '../event-store/position-waiters';
-import { IncidentEvent, isKnowledgeStatement } from '../events';
+import { canonicalId, IncidentEvent, isKnowledgeStatement } from '../events';
 import { Filters, NO_FILTERS } from '../filters';
 import { byLatest } from '../time';
 import { FactCache } from './fact-cache';
@@ -62,6 +62,8 @@ export class Projector {
   private checkpoint: Position = START;
   private pending: FactRow[] = [];
   private pendingIds: EventLocation[] = [];
+  /** The locations not yet saved, by canonical id (the first one of an id, as the store of ids keeps). */
+  private readonly pendingById = new Map<string, EventLocation>();
   private flushTimer?: NodeJS.Timeout;
   private subscription?: Subscription;
   private readonly waiters = new PositionWaiters();
@@ -147,16 +149,18 @@ export class Projector {
     return facts;
   }
 
-  /** Where an event id was stored, if the read models hold it. */
+  /** Where an event id was stored, if the read models hold it (what is not saved yet included: no save on the writer's path). */
   locate(id: string): EventLocation | null {
-    this.flush();
-    return this.projections.locate(id);
+    return this.projections.locate(id) ?? this.pendingById.get(canonicalId(id)) ?? null;
   }
 
   /** Where each of these ids was stored, for those the read models hold. */
   locateAll(ids: readonly string[]): EventLocation[] {
-    this.flush();
-    return this.projections.locateAll(ids);
+    const saved = this.projections.locateAll(ids);
+    if (this.pendingById.size === 0) return saved;
+    const found = new Set(saved.map((l) => canonicalId(l.id)));
+    const pending = ids.map(canonicalId).filter((id) => !found.has(id) && this.pendingById.has(id));
+    return [...saved, ...[...new Set(pending)].map((id) => this.pendingById.get(id)!)];
   }
 
   /** Resolves once the read models reflect `position`; NotCaughtUp after `ms`. */
@@ -249,7 +253,10 @@ export class Projector {
   /** An event that cannot be decoded has already thrown in decodeFresh: the projector stays where it was. */
   private record(decoded: Decoded[]): void {
     for (const { recorded, fact } of decoded) {
-      this.pendingIds.push({ id: recorded.id, stream: recorded.stream, revision: recorded.revision, position: recorded.position });
+      const location = { id: recorded.id, stream: recorded.stream, revision: recorded.revision, position: recorded.position };
+      this.pendingIds.push(location);
+      const key = canonicalId(recorded.id);
+      if (!this.pendingById.has(key)) this.pendingById.set(key, location);
       if (fact) this.keep(fact);
       this.checkpoint = recorded.position;
       this.folded += 1;
@@ -276,6 +283,7 @@ export class Projector {
     this.projections.write(this.pending, this.pendingIds, { position: this.checkpoint, version: this.version });
     this.pending = [];
     this.pendingIds = [];
+    this.pendingById.clear();
   }
 
   private flushSafely(): void {
