@@ -152,6 +152,7 @@ describe('live projections over Server-Sent Events', () => {
     for (let i = 0; i < 40; i++) positions.push((await post(ledger, incidentId, statement(sourceId))).position);
     await reader.waitFor(41, 20000);
     expect(reader.messages.slice(1).map((m) => Number(m.id))).toEqual(positions);
+    await settle(2500); // a client that comes back to reading a while later still finds its last message
     const text = await stalled.readAll();
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
     expect(events[0]).toBe('snapshot');
@@ -193,6 +194,25 @@ describe('live projections over Server-Sent Events', () => {
     const type = await ledger.call('GET', '/events/live?type=Killed');
     expect(type.status).toBe(400);
     expect(type.json.details[0].field).toBe('type');
+  });
+});
+
+describe('a live stream on a small client buffer', () => {
+  it('always sends the snapshot, however large, and lets the client go only once it falls behind after it', async () => {
+    const ledger = await startLedger({ env: { LIVE_BUFFER_BYTES: '1024' } });
+    try {
+      const { incidentId, sourceId } = await freshIncident(ledger);
+      await post(ledger, incidentId, { events: Array.from({ length: 20 }, (_, i) => killed(sourceId, i, { occurredAt: `2022-01-${10 + i}` })) });
+      const client = await SseClient.open(`${ledger.url}/incidents/${incidentId}/timeline/live`);
+      const [snapshot] = await client.waitFor(1);
+      expect(snapshot.event).toBe('snapshot');
+      expect(snapshot.data.length).toBeGreaterThan(1024);
+      expect(data(snapshot)).toEqual((await ledger.call('GET', `/incidents/${incidentId}/timeline`)).json);
+      client.close();
+    } finally {
+      await ledger.stop();
+      removeDir(ledger.dataDir);
+    }
   });
 });
 

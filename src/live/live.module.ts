@@ -7,6 +7,7 @@ import { LiveEvents } from './live-events';
 import { LIVE_OPTIONS, liveOptions } from './live-options';
 import { LiveViews } from './live-views';
 import { LiveController } from './live.controller';
+import { closeLingering } from './sse-channel';
 
 /** Server-Sent Events: the projections and the log, live, with exact resume. */
 @Module({
@@ -23,8 +24,9 @@ export class LiveModule implements BeforeApplicationShutdown {
   constructor(private readonly views: LiveViews, private readonly events: LiveEvents) {}
 
   /** Before the HTTP server closes: every stream ends with a last message, so none holds the close up. */
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     this.views.closeAll();
     this.events.closeAll();
+    await closeLingering(1000);
   }
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Socket } from 'node:net';
 import { formatPosition, parsePosition, Position } from '../core/event-store/position';
 import { utf8 } from '../http/json-body';
 
@@ -16,6 +17,22 @@ export const sseMessage = (event: string, position: Position, data: string): Sse
 
 /** A final message with no id: a client that resumes does so from the last message it had. */
 const closing = (event: string, data: object): Buffer => utf8(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+/** How long a let-go client has to read what was queued for it, its last message included. */
+const CLOSING_GRACE_MS = 30_000;
+
+/** Sockets of ended streams whose clients have not read everything yet. */
+const lingering = new Set<Socket>();
+
+/** At shutdown: gives the clients of ended streams up to `ms` to take their last message, then closes what is left. */
+export async function closeLingering(ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  // Written out to the network is enough: the server closes idle connections itself.
+  const waiting = () => [...lingering].some((socket) => !socket.destroyed && socket.writableLength > 0);
+  while (waiting() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const socket of lingering) socket.destroy();
+  lingering.clear();
+}
 
 export interface ChannelOptions {
   heartbeatMs: number;
@@ -90,7 +107,10 @@ export class SseChannel {
       if (this.heldBytes > this.options.bufferBytes) this.overflow();
       return;
     }
-    if (this.res.writableLength + message.bytes.length > this.options.bufferBytes && this.res.writableLength > 0) {
+    // The first message (a snapshot) always goes, however large; after it, a client with more than
+    // the allowance waiting is let go.
+    const queued = this.res.writableLength;
+    if (this.last !== null && queued > 0 && queued + message.bytes.length > this.options.bufferBytes) {
       this.overflow();
       return;
     }
@@ -124,9 +144,14 @@ export class SseChannel {
     if (this.closed) return;
     this.res.end(closing(event, { ...data, lastEventId: this.last === null ? null : formatPosition(this.last) }));
     this.finish();
-    // A client that reads nothing would keep the socket, and what is queued on it, for ever.
+    // What is queued (the backlog, then this last message) is left for the client to read; a client
+    // that reads nothing at all would keep the socket for ever, so it goes after a grace period.
     const socket = this.res.socket;
-    if (socket) setTimeout(() => socket.destroy(), 2000).unref();
+    if (socket && !socket.destroyed) {
+      lingering.add(socket);
+      socket.once('close', () => lingering.delete(socket));
+      setTimeout(() => socket.destroy(), CLOSING_GRACE_MS).unref();
+    }
   }
 
   private overflow(): void {

@@ -62,6 +62,7 @@ describe('the projector', () => {
     const talk = await store.appendToStream('incident-a', [statement('a')]);
     await store.appendToStream('sources', [{ id: randomUUID(), type: 'SourceRegistered', body: { data: { id: 's' } } }]);
     await projector.waitFor(talk.position + 1);
+    await settle(); // announced a turn of the event loop after the fold, once the append's answer is out
     expect(announced.map((a) => a.position)).toEqual([1, 3, 4, 5]);
     expect(announced[1].append).toBe(batch.events[0].append.id);
     const names = (a: AppendAnnouncement) => a.changed.map((c) => `${c.model}:${c.scope}`).sort();
@@ -76,6 +77,7 @@ describe('the projector', () => {
     // A view nobody watches any more is not followed.
     const other = await store.appendToStream('incident-b', [killed('b', 2)]);
     await projector.waitFor(other.position);
+    await settle();
     expect(announced.at(-1)!.changed.map((c) => `${c.model}:${c.scope}`).sort()).toEqual(['ledger:s']);
     await projector.close();
   });

@@ -181,7 +181,7 @@ export class Projector {
     });
   }
 
-  private handle(events: RecordedEvent[]): void {
+  private handle(events: RecordedEvent[]): void | Promise<void> {
     if (this.failure) throw this.failure;
     const decoded = this.decodeFresh(events);
     this.record(decoded);
@@ -189,6 +189,13 @@ export class Projector {
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     this.waiters.reached(this.checkpoint);
     if (decoded.length === 0 || (!this.changes.observed && this.watched.size === 0)) return;
+    // The announcement waits one turn of the event loop, so the append's own answer goes out before
+    // the views are computed and sent to live clients; the next append is not folded until it is done.
+    const position = this.checkpoint;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.announce(events, decoded, position));
+  }
+
+  private announce(events: RecordedEvent[], decoded: Decoded[], position: Position): void {
     const changed: ChangedView[] = [];
     for (const { model, scope } of this.affected(decoded)) {
       const watch = this.watched.get(`${model.name}\u0000${scope}`);
@@ -198,7 +205,7 @@ export class Projector {
       watch.json = json;
       changed.push({ model: model.name, scope, json });
     }
-    this.changes.next({ append: events[0].append.id, position: this.checkpoint, events, changed });
+    this.changes.next({ append: events[0].append.id, position, events, changed });
   }
 
   /**
