@@ -470,7 +470,7 @@ async function main() {
   await stop(server);
   running = undefined;
   results.stalledReaders = {
-    note: `Run on a server started with LIVE_BUFFER_BYTES=${STALLED_BUFFER} (not the default 8 MiB) so that stalled clients overflow within ${APPENDS} appends; the same ${CLIENTS} reading clients in both runs, each run on its own identically seeded incident. The stalled clients follow /casualties/live and never read; at the end of the run they start reading, to see how the server left their stream: closedByServer counts streams the server ended, receivedOverflow those whose last message was "overflow", endedMidMessage those cut inside a message (read 2.5 s after the run, past the 2 s after which the server destroys a closed stream's socket).`,
+    note: `Run on a server started with LIVE_BUFFER_BYTES=${STALLED_BUFFER} (not the default 8 MiB) so that stalled clients overflow within ${APPENDS} appends; the same ${CLIENTS} reading clients in both runs, each run on its own identically seeded incident. The stalled clients follow /casualties/live and never read; at the end of the run they start reading, to see how the server left their stream: closedByServer counts streams the server ended, receivedOverflow those whose last message was "overflow", endedMidMessage those cut inside a message (read 2.5 s after the run; the server keeps a let-go client's socket 30 s for it to read its backlog and last message).`,
     liveBufferBytes: STALLED_BUFFER,
     withoutStalled: brief(without),
     withStalled: { ...brief(withStalled), stalled: withStalled.stalled },
