@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LiveModule } from './live/live.module';
@@ -25,6 +26,8 @@ export class AppModule {
         SourcesModule,
         // Before IncidentsModule: GET /events/live must not be read as GET /events/:eventId.
         LiveModule,
+        // Before IncidentsModule too: GET /incidents/:id/events.csv is the export, not another route.
+        ExportsModule,
         IncidentsModule,
         ReplayModule,
         DataSetsModule,
