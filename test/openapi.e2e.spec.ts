@@ -356,6 +356,15 @@ const cases: Case[] = [
   ['GET the source ledger, atPosition not a position', 400, (p) => p.call('GET', `/sources/${sourceId}/ledger?atPosition=-1`)],
   ['GET the source ledger, an unknown source', 404, (p) => p.call('GET', '/sources/no-such-source/ledger')],
 
+  // Exports
+  ...['csv', 'geojson'].flatMap((ext): Case[] => [
+    [`GET events.${ext}`, 200, (p) => p.call('GET', `/incidents/${incidentId}/events.${ext}`)],
+    [`GET events.${ext} on three clocks, caught up`, 200, (p) => p.call('GET', `/incidents/${incidentId}/events.${ext}?asOf=2022-01-07&knownAt=2022-01-08T00:00:00Z&atPosition=3&minPosition=1`)],
+    [`GET events.${ext}, knownAt not a date`, 400, (p) => p.call('GET', `/incidents/${incidentId}/events.${ext}?knownAt=2022-02-30`)],
+    [`GET events.${ext}, an unknown incident`, 404, (p) => p.call('GET', `/incidents/no-such-incident/events.${ext}`)],
+    [`GET events.${ext}, minPosition far ahead (waits 5 s)`, 503, (p) => p.call('GET', `/incidents/${incidentId}/events.${ext}?minPosition=1000000000`)],
+  ]),
+
   // Health
   ['GET /health', 200, (p) => p.call('GET', '/health')],
   ['GET /health, If-None-Match', 304, (p) => p.conditional('/health')],
