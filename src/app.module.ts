@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuditModule } from './audit/audit.module';
 import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
 import { ExportsModule } from './exports/exports.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ReplayModule,
         DataSetsModule,
         HealthModule,
+        AuditModule,
       ],
     };
   }

@@ -9,6 +9,8 @@ export interface LedgerConfig {
   kurrentdbUrl: string | null;
   apiKeys: Array<{ key: string; role: string }>;
   logLevel: string;
+  /** SIGNING_KEY: an Ed25519 private key (PKCS#8 PEM, or its DER in base64) that signs /audit/heads; null: the one kept in DATA_DIR/signing-key.pem (made on first start). */
+  signingKey: string | null;
   live: {
     heartbeatMs: number;
     bufferBytes: number;
@@ -54,6 +56,7 @@ export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig
     kurrentdbUrl,
     apiKeys,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    signingKey: env.SIGNING_KEY?.trim() || null,
     live: {
       heartbeatMs: whole(env, 'LIVE_HEARTBEAT_MS', 15_000, 10),
       bufferBytes: whole(env, 'LIVE_BUFFER_BYTES', 8 * 2 ** 20, 1024),
