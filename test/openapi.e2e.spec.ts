@@ -365,6 +365,21 @@ const cases: Case[] = [
     [`GET events.${ext}, minPosition far ahead (waits 5 s)`, 503, (p) => p.call('GET', `/incidents/${incidentId}/events.${ext}?minPosition=1000000000`)],
   ]),
 
+  // Audit: the streams, the chains' check, the signed heads and their key
+  ['GET /streams/:stream/events, the sources', 200, (p) => p.call('GET', '/streams/sources/events?limit=2')],
+  ['GET /streams/:stream/events, an incident', 200, (p) => p.call('GET', `/streams/incident-${incidentId}/events?after=0&limit=3`)],
+  ['GET /streams/:stream/events, If-None-Match', 304, (p) => p.conditional('/streams/incidents/events')],
+  ['GET /streams/:stream/events, limit over 1,000', 400, (p) => p.call('GET', '/streams/sources/events?limit=5000')],
+  ['GET /streams/:stream/events, an unknown stream', 404, (p) => p.call('GET', '/streams/incident-no-such-incident/events')],
+  ['GET /audit/verify', 200, (p) => p.call('GET', '/audit/verify')],
+  ['GET /audit/verify, If-None-Match', 304, (p) => p.conditional('/audit/verify')],
+  ['GET /audit/verify, a URL that is not well-formed UTF-8', 400, (p) => p.call('GET', '/audit/verify?x=%FF')],
+  ['GET /audit/heads', 200, (p) => p.call('GET', '/audit/heads')],
+  ['GET /audit/heads, a URL that is not well-formed UTF-8', 400, (p) => p.call('GET', '/audit/heads?x=%FF')],
+  ['GET /audit/key', 200, (p) => p.call('GET', '/audit/key')],
+  ['GET /audit/key, If-None-Match', 304, (p) => p.conditional('/audit/key')],
+  ['GET /audit/key, a URL that is not well-formed UTF-8', 400, (p) => p.call('GET', '/audit/key?x=%FF')],
+
   // Health
   ['GET /health', 200, (p) => p.call('GET', '/health')],
   ['GET /health, If-None-Match', 304, (p) => p.conditional('/health')],
