@@ -30,6 +30,9 @@ const HEADERS = (extension: string) => ({
   },
 });
 
+/** What a client that hangs up part way makes the pipeline fail with. */
+const HUNG_UP = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNRESET', 'EPIPE']);
+
 const nullable = (type: string) => ({ type, nullable: true });
 
 /** The GeoJSON answer's schema: a FeatureCollection of Points whose properties are the CSV's columns. */
@@ -159,7 +162,7 @@ export class ExportsController {
     try {
       await pipeline([...streams, res]);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      if (HUNG_UP.has((error as { code?: string }).code ?? '')) return;
       this.logger.error(`An export stopped part way: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
