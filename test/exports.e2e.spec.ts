@@ -368,6 +368,13 @@ describe('a larger incident', () => {
     expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(ids));
     const geo = await geojsonOf({}, big);
     expect(geo.doc.features).toHaveLength(3000);
+    // A client that hangs up after the first chunk leaves the server answering the next one whole.
+    const abort = new AbortController();
+    const partial = await fetch(`${ledger.url}/incidents/${big}/events.geojson`, { signal: abort.signal });
+    const reader = (partial.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).done).toBe(false);
+    abort.abort();
+    expect((await csvOf({}, big)).rows).toHaveLength(3000);
   }, 60_000);
 });
 
