@@ -6,6 +6,7 @@ import { DataSetsModule } from './datasets/datasets.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { LineageModule } from './lineage/lineage.module';
 import { LiveModule } from './live/live.module';
 import { ReplayModule } from './replay/replay.module';
 import { SourcesModule } from './sources/sources.module';
@@ -31,6 +32,7 @@ export class AppModule {
         ExportsModule,
         IncidentsModule,
         ReplayModule,
+        LineageModule,
         DataSetsModule,
         HealthModule,
         AuditModule,

@@ -1,13 +1,13 @@
 import { applyDecorators, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '../core/errors';
-import { Filters } from '../core/filters';
 import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
 import { Projector } from '../core/projections/projector';
 import { AnyReadModel } from '../core/projections/read-model';
 import { casualties, situation, sourceLedger, timeline, troopPresence } from '../projections';
 import { Register } from '../register/register';
-import { ClockQuery, readClocks } from './clocks';
+import { ClockQuery } from './clocks';
+import { echo, ProjectionReader } from './projection-reader';
 
 const CLOCKS = ['asOf', 'knownAt', 'atPosition', 'minPosition'] as const;
 const Clocks = (): MethodDecorator => (target, key, descriptor) => {
@@ -84,7 +84,7 @@ const ProjectionAnswers = (unknown: string): MethodDecorator =>
 @ApiTags('projections')
 @Controller()
 export class ReplayController {
-  constructor(private readonly projector: Projector, private readonly register: Register) {}
+  constructor(private readonly projector: Projector, private readonly register: Register, private readonly answers: ProjectionReader) {}
 
   @Get('incidents/:id/troop-presence')
   @ApiOperation({ summary: 'Troop presence: requests, authorizations, contributors, forces and total' })
@@ -129,23 +129,11 @@ export class ReplayController {
   @ProjectionAnswers('Unknown source')
   async ledger(@Param('id') id: string, @Query() query: ClockQuery) {
     if (!this.register.source(id)) throw new NotFound(`No source ${id}`);
-    const { filters, position } = await this.clocks(query, 'UTC');
+    const { filters, position } = await this.answers.clocks(query, 'UTC');
     return { filters: echo(filters), position, ...this.projector.view<object>(sourceLedger, id, filters) };
   }
 
   private async answer(model: AnyReadModel, incidentId: string, query: ClockQuery) {
-    const incident = this.register.incident(incidentId);
-    if (!incident) throw new NotFound(`No incident ${incidentId}`);
-    const { filters, position } = await this.clocks(query, incident.timeZone);
-    return { incidentId, filters: echo(filters), position, ...this.projector.view<object>(model, incidentId, filters) };
-  }
-
-  private async clocks(query: ClockQuery, timeZone: string): Promise<{ filters: Filters; position: number }> {
-    const { filters, minPosition } = readClocks(query, timeZone);
-    if (minPosition !== null) await this.projector.waitFor(minPosition, 5000);
-    const head = this.projector.position();
-    return { filters, position: filters.atPosition === null ? head : Math.min(filters.atPosition, head) };
+    return (await this.answers.answer(model, incidentId, query)).body;
   }
 }
-
-const echo = (filters: Filters) => ({ asOf: filters.asOf, knownAt: filters.knownAt, atPosition: filters.atPosition });
