@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { referenceCasualties, referenceTroops, RefEvent, RefFilters } from './oracle/reference-fold';
 import { freshIncident } from './support/fixtures';
 import { removeDir, RunningLedger, startLedger } from './support/ledger';
@@ -112,6 +115,31 @@ describe('lineage of every number, and what changed between two times', () => {
     expect(entry.eventIds).toEqual([timeline.entries[0].eventId]);
     const all = await get('/timeline/lineage?path=/entries');
     expect(sorted(all.eventIds)).toEqual(sorted(stored.map((e) => e.id)));
+  });
+
+  it('adds an offline proof on request: the events behind the value in their chains under a signed head, which tools/verify.mjs accepts, and not once a byte changes', async () => {
+    const lineage = await get('/casualties/lineage?path=/tallies/0/best&proof=true');
+    const { proof } = lineage;
+    const proven = new Set(proof.events.map((e: { id: string }) => e.id));
+    for (const id of [...lineage.eventIds, ...lineage.excluded.flatMap((x: { eventId: string; by: string }) => [x.eventId, x.by])]) expect(proven).toContain(id);
+    for (const e of proof.events) expect(createHash('sha256').update(e.raw).digest('hex')).toBe(e.hash);
+    const key = join(ledger.dataDir, 'lineage-key.pem');
+    writeFileSync(key, (await ledger.call('GET', '/audit/key')).json.publicKey);
+    const verify = (bundle: string) =>
+      new Promise<number>((resolve) => {
+        const file = join(ledger.dataDir, `lineage-proof-${randomUUID()}.json`);
+        writeFileSync(file, bundle);
+        execFile(process.execPath, [join(__dirname, '..', 'tools', 'verify.mjs'), '--bundle', file, '--key', key], (error) =>
+          resolve(error ? Number(error.code ?? -1) : 0),
+        );
+      });
+    const text = JSON.stringify(proof);
+    expect(await verify(text)).toBe(0);
+    // One digit of the first event's figure, changed.
+    const raw: string = proof.events[0].raw;
+    const digit = raw.search(/"best":\d/) + '"best":'.length;
+    const tampered = { ...proof, events: [{ ...proof.events[0], raw: raw.slice(0, digit) + String((Number(raw[digit]) + 1) % 10) + raw.slice(digit + 1) }, ...proof.events.slice(1)] };
+    expect(await verify(JSON.stringify(tampered))).toBe(1);
   });
 
   it('answers 404 with the reason for a pointer that names nothing, and 400 for one that is not a pointer', async () => {

@@ -344,6 +344,13 @@ const cases: Case[] = [
       expect(reply.text).toMatch(/^retry: \d+\n\nid: \d+\nevent: snapshot\ndata: \{/);
       return reply;
     }],
+    [`GET ${name}/lineage of the whole answer`, 200, (p) => p.call('GET', `/incidents/${incidentId}/${name}/lineage?path=&knownAt=2022-01-08`)],
+    [`GET ${name}/lineage, a pointer naming nothing`, 404, (p) => p.call('GET', `/incidents/${incidentId}/${name}/lineage?path=/nothing/here`)],
+    [`GET ${name}/lineage, not a pointer`, 400, (p) => p.call('GET', `/incidents/${incidentId}/${name}/lineage?path=nothing`)],
+    [`GET ${name}/lineage, minPosition far ahead`, 503, (p) => p.call('GET', `/incidents/${incidentId}/${name}/lineage?path=&minPosition=1000000000`)],
+    [`GET ${name}/changes`, 200, (p) => p.call('GET', `/incidents/${incidentId}/${name}/changes?from=2022-01-01&to=2022-01-08&clock=asOf`)],
+    [`GET ${name}/changes without to`, 400, (p) => p.call('GET', `/incidents/${incidentId}/${name}/changes?from=2022-01-01`)],
+    [`GET ${name}/changes, an unknown incident`, 404, (p) => p.call('GET', `/incidents/no-such-incident/${name}/changes?from=2022-01-01&to=2022-01-02`)],
     [`GET ${name}/live with a clock`, 400, (p) => p.call('GET', `/incidents/${incidentId}/${name}/live?knownAt=2022-01-08`)],
     [`GET ${name}/live, an unknown incident`, 404, (p) => p.call('GET', `/incidents/no-such-incident/${name}/live`)],
   ]),

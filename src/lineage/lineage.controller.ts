@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { AnyReadModel } from '../core/projections/read-model';
 import { Answers } from '../http/api-responses';
 import { casualties, situation, timeline, troopPresence } from '../projections';
+import { Proofs } from '../audit/proofs';
 import { Lineage } from './lineage';
 import { ChangesQuery, LineageQuery } from './lineage.query';
 
@@ -49,7 +50,7 @@ const ChangesRoute = (name: string): MethodDecorator =>
 @ApiTags('audit')
 @Controller('incidents/:id')
 export class LineageController {
-  constructor(private readonly lineage: Lineage) {}
+  constructor(private readonly lineage: Lineage, private readonly proofs: Proofs) {}
 
   @Get('troop-presence/lineage') @LineageRoute('troop-presence')
   troopPresence(@Param('id') id: string, @Query() query: LineageQuery) {
@@ -92,6 +93,11 @@ export class LineageController {
   }
 
   private async lineageOf(model: AnyReadModel, id: string, query: LineageQuery) {
-    return this.lineage.lineage(model, id, query);
+    const answer = await this.lineage.lineage(model, id, query);
+    if (query.proof !== 'true') return answer;
+    // Everything an auditor needs offline: the events behind the value, and the left-out claims and
+    // what left them out, each in its chain up to a signed head.
+    const ids = [...new Set([...answer.eventIds, ...answer.excluded.flatMap((x) => [x.eventId, x.by])])];
+    return { ...answer, proof: await this.proofs.bundle(ids) };
   }
 }
