@@ -383,6 +383,9 @@ describe('the Kazakhstan data set', () => {
     expect(expected).toHaveLength(14);
     expect(ids.sort()).toEqual(expected.sort());
     expect(ledgerAnswer.events.find((e: any) => e.eventId === E.health164)).toMatchObject({ retracted: true, figure: expect.objectContaining({ best: 164 }) });
+    // With who published it: the source as the data set registers it.
+    const registered = (dataSet.sources as any[]).find((s) => s.id === source);
+    expect(ledgerAnswer).toMatchObject({ sourceId: source, publisher: registered.publisher, title: registered.title, url: registered.url ?? null });
     expect((await ledger.call('GET', '/sources/nope/ledger')).status).toBe(404);
   });
 

@@ -65,6 +65,10 @@ export class SourceLedgerBody {
   @ApiProperty({ type: () => FiltersBody }) filters: FiltersBody;
   @ApiProperty({ type: 'integer' }) position: number;
   @ApiProperty() sourceId: string;
+  @ApiProperty() publisher: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time' }) publishedAt: string;
+  @ApiProperty({ type: 'string', nullable: true }) url: string | null;
   @ApiProperty(objects()) events: object[];
 }
 
@@ -128,9 +132,12 @@ export class ReplayController {
   @ApiOkResponse({ type: SourceLedgerBody, headers: ETAG_HEADER() })
   @ProjectionAnswers('Unknown source')
   async ledger(@Param('id') id: string, @Query() query: ClockQuery) {
-    if (!this.register.source(id)) throw new NotFound(`No source ${id}`);
+    const source = this.register.source(id);
+    if (!source) throw new NotFound(`No source ${id}`);
     const { filters, position } = await this.answers.clocks(query, 'UTC');
-    return { filters: echo(filters), position, ...this.projector.view<object>(sourceLedger, id, filters) };
+    const { sourceId, ...ledger } = this.projector.view<{ sourceId: string }>(sourceLedger, id, filters);
+    const about = { publisher: source.publisher, title: source.title, publishedAt: source.publishedAt, url: source.url ?? null };
+    return { filters: echo(filters), position, sourceId, ...about, ...ledger };
   }
 
   private async answer(model: AnyReadModel, incidentId: string, query: ClockQuery) {
