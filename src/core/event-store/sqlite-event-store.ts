@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { WalCheckpointer } from '../wal-checkpointer';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -68,6 +69,8 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<LogSubscription>();
   private readonly statements;
   private readonly appendTx;
+  /** Checkpoints the log off the event loop, so that no append waits for one. */
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(file: string, private readonly now: () => Date = () => new Date()) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -77,6 +80,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     migrate(this.db);
+    if (file !== ':memory:') this.checkpointer = new WalCheckpointer(file, (pages) => this.db.pragma(`wal_autocheckpoint = ${pages}`));
     const db = this.db;
     this.statements = {
       byStreamAndId: db.prepare<[string, string], Row>('SELECT * FROM events WHERE stream = ? AND id = ?'),
@@ -100,6 +104,9 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     const result = this.appendTx.immediate(stream, events, options);
     const written = result.events.filter((e) => !e.existing).sort((a, b) => a.position - b.position);
+    let bytes = 0;
+    for (const e of written) bytes += e.json.length;
+    this.checkpointer?.wrote(bytes);
     if (written.length > 0) for (const subscription of this.subscriptions) subscription.published(written);
     return result;
   }
@@ -189,6 +196,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     for (const subscription of [...this.subscriptions]) subscription.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }

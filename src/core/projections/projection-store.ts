@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { WalCheckpointer } from '../wal-checkpointer';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Position } from '../event-store/position';
@@ -32,6 +33,8 @@ export interface Checkpoint {
 export class ProjectionStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Checkpoints off the event loop, so that no save waits for one. */
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(private readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -39,6 +42,7 @@ export class ProjectionStore {
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last writes, never their consistency; they are folded again from the checkpoint.
     this.db.pragma('synchronous = NORMAL');
+    if (file !== ':memory:') this.checkpointer = new WalCheckpointer(file, (pages) => this.db.pragma(`wal_autocheckpoint = ${pages}`));
     // Derived data of an older layout is dropped whole: the projector folds the log again.
     const idColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(ids)').all().map((c) => c.name);
     if (idColumns.length > 0 && !idColumns.includes('stored_id')) this.db.exec('DROP TABLE ids; DROP TABLE IF EXISTS checkpoint;');
@@ -90,6 +94,9 @@ export class ProjectionStore {
       }
       this.statements.setCheckpoint.run(checkpoint.position, checkpoint.version);
     })();
+    let bytes = ids.length * 64;
+    for (const f of facts) bytes += f.json.length;
+    this.checkpointer?.wrote(bytes);
   }
 
   /** The JSON of a partition's facts up to a position, in log order. */
@@ -124,6 +131,7 @@ export class ProjectionStore {
   }
 
   close(): void {
+    void this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
