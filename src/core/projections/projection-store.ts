@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { WalCheckpointer } from '../wal-checkpointer';
 import { mkdirSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { Position } from '../event-store/position';
 import { canonicalId } from '../events';
@@ -25,6 +25,40 @@ export interface Checkpoint {
   version: string;
 }
 
+// The writes run in a worker thread with its own connection, in the order they were handed over, so a
+// save (and SQLite's checkpoints, which the writing connection makes) never blocks the event loop.
+// Until the worker says a write is committed, its facts and ids are answered from memory.
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+const fact = db.prepare('INSERT OR IGNORE INTO facts (position, json) VALUES (?, ?)');
+const member = db.prepare('INSERT OR IGNORE INTO members (partition, position) VALUES (?, ?)');
+const id = db.prepare('INSERT OR IGNORE INTO ids (id, stored_id, stream, revision, position) VALUES (?, ?, ?, ?, ?)');
+const checkpoint = db.prepare('INSERT INTO checkpoint (id, position, version) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, version = excluded.version');
+const write = db.transaction((m) => {
+  for (const f of m.facts) {
+    fact.run(f.position, f.json);
+    for (const p of f.partitions) member.run(p, f.position);
+  }
+  for (const e of m.ids) id.run(e.id, e.storedId, e.stream, e.revision, e.position);
+  checkpoint.run(m.checkpoint.position, m.checkpoint.version);
+});
+parentPort.on('message', (m) => {
+  if (m.type === 'close') { db.close(); parentPort.close(); return; }
+  try { write(m); parentPort.postMessage({ seq: m.seq }); }
+  catch (error) { parentPort.postMessage({ seq: m.seq, failed: String((error && error.stack) || error) }); }
+});
+`;
+
+interface InFlight {
+  seq: number;
+  facts: readonly FactRow[];
+  ids: readonly EventLocation[];
+}
+
 /**
  * The projector's durable state in a SQLite file beside the log: each fact once, its partition
  * memberships, the index of event ids and the checkpoint, all written in one transaction, so they
@@ -33,8 +67,16 @@ export interface Checkpoint {
 export class ProjectionStore {
   private readonly db: Database.Database;
   private readonly statements;
-  /** Checkpoints off the event loop, so that no save waits for one. */
-  private readonly checkpointer?: WalCheckpointer;
+  private writer?: Worker;
+  /** Bytes written on this thread; past a megabyte the writer thread takes over (a small store never needs it). */
+  private writtenHere = 0;
+  private seq = 0;
+  private readonly inFlight: InFlight[] = [];
+  private readonly inFlightIds = new Map<string, EventLocation>();
+  private inFlightFacts = 0;
+  private waiters: Array<() => void> = [];
+  private failure: Error | null = null;
+  private readonly failureListeners: Array<(error: Error) => void> = [];
 
   constructor(private readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -42,7 +84,6 @@ export class ProjectionStore {
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last writes, never their consistency; they are folded again from the checkpoint.
     this.db.pragma('synchronous = NORMAL');
-    if (file !== ':memory:') this.checkpointer = new WalCheckpointer(file, (pages) => this.db.pragma(`wal_autocheckpoint = ${pages}`));
     // Derived data of an older layout is dropped whole: the projector folds the log again.
     const idColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(ids)').all().map((c) => c.name);
     if (idColumns.length > 0 && !idColumns.includes('stored_id')) this.db.exec('DROP TABLE ids; DROP TABLE IF EXISTS checkpoint;');
@@ -66,8 +107,8 @@ export class ProjectionStore {
       fact: db.prepare('INSERT OR IGNORE INTO facts (position, json) VALUES (?, ?)'),
       member: db.prepare('INSERT OR IGNORE INTO members (partition, position) VALUES (?, ?)'),
       id: db.prepare('INSERT OR IGNORE INTO ids (id, stored_id, stream, revision, position) VALUES (?, ?, ?, ?, ?)'),
-      partition: db.prepare<[string, number], { json: string }>(
-        'SELECT f.json FROM members m JOIN facts f ON f.position = m.position WHERE m.partition = ? AND m.position <= ? ORDER BY m.position',
+      partition: db.prepare<[string, number], { position: number; json: string }>(
+        'SELECT f.position, f.json FROM members m JOIN facts f ON f.position = m.position WHERE m.partition = ? AND m.position <= ? ORDER BY m.position',
       ),
       size: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM members WHERE partition = ?'),
       locate: db.prepare<[string], EventLocation>('SELECT coalesce(stored_id, id) AS id, stream, revision, position FROM ids WHERE id = ?'),
@@ -77,31 +118,98 @@ export class ProjectionStore {
     };
   }
 
+  private startWriter(): Worker {
+    const writer = new Worker(WRITER, { eval: true, workerData: { file: this.file, driver: require.resolve('better-sqlite3') } });
+    writer.unref();
+    writer.on('message', (m: { seq: number; failed?: string }) => this.written(m));
+    writer.on('error', (error) => this.fail(error));
+    return writer;
+  }
+
+  /** Called with the error when a write fails: the projector stops (it resumes from the last checkpoint after a restart). */
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  /** Facts handed over and not yet committed. */
+  backlog(): number {
+    return this.inFlightFacts;
+  }
+
+  /** Resolves once no more than `facts` facts wait to be committed (every write, by default). */
+  async drain(facts = 0): Promise<void> {
+    while (this.inFlightFacts > facts && this.inFlight.length > 0 && !this.failure) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  private written({ seq, failed }: { seq: number; failed?: string }): void {
+    if (failed) {
+      this.fail(new Error(`Saving the projections failed: ${failed}`));
+      return;
+    }
+    while (this.inFlight.length > 0 && this.inFlight[0].seq <= seq) {
+      const done = this.inFlight.shift()!;
+      this.inFlightFacts -= done.facts.length;
+      for (const e of done.ids) {
+        const key = canonicalId(e.id);
+        if (this.inFlightIds.get(key) === e) this.inFlightIds.delete(key);
+      }
+    }
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const resolve of this.waiters.splice(0)) resolve();
+    for (const listener of this.failureListeners) listener(error);
+  }
+
   checkpoint(): Checkpoint | null {
     return this.statements.checkpoint.get() ?? null;
   }
 
-  /** The facts, their memberships, the ids and the new checkpoint, together. */
+  /** The facts, their memberships, the ids and the new checkpoint, together (committed by the writer thread, in order). */
   write(facts: readonly FactRow[], ids: readonly EventLocation[], checkpoint: Checkpoint): void {
-    this.db.transaction(() => {
-      for (const f of facts) {
-        this.statements.fact.run(f.position, f.json);
-        for (const partition of f.partitions) this.statements.member.run(partition, f.position);
-      }
-      for (const e of ids) {
-        const id = canonicalId(e.id);
-        this.statements.id.run(id, id === e.id ? null : e.id, e.stream, e.revision, e.position);
-      }
-      this.statements.setCheckpoint.run(checkpoint.position, checkpoint.version);
-    })();
-    let bytes = ids.length * 64;
-    for (const f of facts) bytes += f.json.length;
-    this.checkpointer?.wrote(bytes);
+    if (this.failure) throw this.failure;
+    const rows = ids.map((e) => {
+      const id = canonicalId(e.id);
+      return { id, storedId: id === e.id ? null : e.id, stream: e.stream, revision: e.revision, position: e.position };
+    });
+    if (!this.writer && this.file !== ':memory:' && this.writtenHere > 1 << 20) this.writer = this.startWriter();
+    if (!this.writer) {
+      for (const f of facts) this.writtenHere += f.json.length;
+      this.db.transaction(() => {
+        for (const f of facts) {
+          this.statements.fact.run(f.position, f.json);
+          for (const partition of f.partitions) this.statements.member.run(partition, f.position);
+        }
+        for (const e of rows) this.statements.id.run(e.id, e.storedId, e.stream, e.revision, e.position);
+        this.statements.setCheckpoint.run(checkpoint.position, checkpoint.version);
+      })();
+      return;
+    }
+    const seq = ++this.seq;
+    this.inFlight.push({ seq, facts, ids });
+    this.inFlightFacts += facts.length;
+    for (const e of ids) {
+      const key = canonicalId(e.id);
+      if (!this.inFlightIds.has(key)) this.inFlightIds.set(key, e);
+    }
+    this.writer.postMessage({ seq, facts, ids: rows, checkpoint });
   }
 
-  /** The JSON of a partition's facts up to a position, in log order. */
+  /** The JSON of a partition's facts up to a position, in log order (what is being written included). */
   partition(name: string, upTo: Position): string[] {
-    return this.statements.partition.all(name, upTo).map((r) => r.json);
+    const rows = this.statements.partition.all(name, upTo);
+    if (this.inFlight.length === 0) return rows.map((r) => r.json);
+    const saved = new Set(rows.map((r) => r.position));
+    const writing: Array<{ position: number; json: string }> = [];
+    for (const batch of this.inFlight) {
+      for (const f of batch.facts) if (f.position <= upTo && !saved.has(f.position) && f.partitions.includes(name)) writing.push(f);
+    }
+    if (writing.length === 0) return rows.map((r) => r.json);
+    return [...rows, ...writing].sort((a, b) => a.position - b.position).map((r) => r.json);
   }
 
   partitionSize(name: string): number {
@@ -110,16 +218,23 @@ export class ProjectionStore {
 
   /** Where an id was stored, whatever its letter case; `id` in the answer is as stored. */
   locate(id: string): EventLocation | null {
-    return this.statements.locate.get(canonicalId(id)) ?? null;
+    const key = canonicalId(id);
+    return this.statements.locate.get(key) ?? this.inFlightIds.get(key) ?? null;
   }
 
   /** The ids of a batch that are stored, in one query. */
   locateAll(ids: readonly string[]): EventLocation[] {
-    return this.statements.locateAll.all(JSON.stringify(ids.map(canonicalId)));
+    const keys = ids.map(canonicalId);
+    const saved = this.statements.locateAll.all(JSON.stringify(keys));
+    if (this.inFlightIds.size === 0) return saved;
+    const found = new Set(saved.map((l) => canonicalId(l.id)));
+    const writing = [...new Set(keys)].filter((k) => !found.has(k) && this.inFlightIds.has(k)).map((k) => this.inFlightIds.get(k)!);
+    return [...saved, ...writing];
   }
 
-  /** Forgets everything: the next fold starts from the beginning of the log. */
-  clear(): void {
+  /** Forgets everything, once what is being written is written: the next fold starts from the beginning of the log. */
+  async clear(): Promise<void> {
+    await this.drain();
     this.db.exec('DELETE FROM facts; DELETE FROM members; DELETE FROM ids; DELETE FROM checkpoint;');
   }
 
@@ -130,8 +245,15 @@ export class ProjectionStore {
     return size(this.file) + size(`${this.file}-wal`);
   }
 
-  close(): void {
-    void this.checkpointer?.close();
+  /** Waits (a few seconds at most) for what is being written, then closes the writer and the connection. */
+  async close(): Promise<void> {
+    if (this.writer) {
+      await Promise.race([this.drain().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      const exited = new Promise((resolve) => this.writer!.once('exit', resolve));
+      this.writer.postMessage({ type: 'close' });
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      await this.writer.terminate();
+    }
     if (this.db.open) this.db.close();
   }
 }

@@ -49,6 +49,8 @@ interface Decoded {
 const FLUSH_EVENTS = 1000;
 const FLUSH_MS = 100;
 const REBUILD_PAGE = 5000;
+/** Facts that may wait to be written before folding waits for the writer: memory stays bounded. */
+const MAX_BACKLOG = 20_000;
 
 /**
  * Keeps the read models current from the store's subscription, from the checkpoint in its projection
@@ -81,6 +83,7 @@ export class Projector {
     private readonly options: ProjectorOptions = {},
   ) {
     this.cache = new FactCache(options.cachedFacts ?? 300_000);
+    projections.onFailure((error) => this.fail(error));
   }
 
   /** Resumes from the checkpoint (or starts over when it is missing, stale or ahead of the log). */
@@ -89,7 +92,7 @@ export class Projector {
     if (saved && saved.version === this.version && saved.position <= (await this.store.headPosition())) {
       this.checkpoint = saved.position;
     } else {
-      this.projections.clear();
+      await this.projections.clear();
     }
     this.follow();
   }
@@ -98,7 +101,7 @@ export class Projector {
   async rebuild(progress?: (done: Position, total: Position) => void): Promise<Position> {
     this.subscription?.close();
     this.flush();
-    this.projections.clear();
+    await this.projections.clear();
     this.cache.clear();
     this.views.clear();
     this.checkpoint = START;
@@ -115,6 +118,7 @@ export class Projector {
       }
       this.record(this.decodeFresh(page));
       this.flush();
+      await this.projections.drain(MAX_BACKLOG);
       progress?.(this.checkpoint, total);
     }
     this.views.clear();
@@ -172,6 +176,7 @@ export class Projector {
     this.subscription?.close();
     this.flush();
     this.changes.complete();
+    await this.projections.close();
   }
 
   private follow(): void {
@@ -188,11 +193,14 @@ export class Projector {
     if (this.pending.length >= FLUSH_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     this.waiters.reached(this.checkpoint);
-    if (decoded.length === 0 || (!this.changes.observed && this.watched.size === 0)) return;
+    // Folding waits for the writer when too much waits to be written.
+    const written = this.projections.backlog() > MAX_BACKLOG ? this.projections.drain(MAX_BACKLOG) : null;
+    if (decoded.length === 0 || (!this.changes.observed && this.watched.size === 0)) return written ?? undefined;
     // The announcement waits one turn of the event loop, so the append's own answer goes out before
     // the views are computed and sent to live clients; the next append is not folded until it is done.
     const position = this.checkpoint;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.announce(events, decoded, position));
+    const announced = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.announce(events, decoded, position));
+    return written ? Promise.all([written, announced]).then(() => undefined) : announced;
   }
 
   private announce(events: RecordedEvent[], decoded: Decoded[], position: Position): void {
