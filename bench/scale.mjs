@@ -7,6 +7,7 @@
 // Figures are measured, never asserted: the suite checks only that --smoke runs.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,8 @@ async function ready(timeoutMs = 120_000) {
 }
 
 const post = (path, body) => fetch(BASE + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+/** Milliseconds of the span during which this process was collecting garbage. */
+const overlap = (span, pauses) => pauses.reduce((sum, g) => sum + Math.max(0, Math.min(span.end, g.end) - Math.max(span.start, g.start)), 0);
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
@@ -155,13 +158,21 @@ async function main() {
   for (const { id } of incidents) await post('/incidents', JSON.stringify({ id, title: `Incident ${id}` }));
 
   const latencies = [];
+  const spans = [];
+  // This process holds the whole archive in memory: its own garbage collections show in what it
+  // measures, so they are recorded and set beside the slowest appends.
+  const clientGc = [];
+  const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) clientGc.push({ start: e.startTime, end: e.startTime + e.duration }); });
+  gcObserver.observe({ entryTypes: ['gc'] });
   let refused = 0;
   const t0 = process.hrtime.bigint();
   let peakLoading = 0;
   for (const [i, { incident, body }] of batches.entries()) {
     const b0 = process.hrtime.bigint();
+    const p0 = performance.now();
     const res = await post(`/incidents/${incident}/events`, body);
     latencies.push(ms(b0));
+    spans.push({ start: p0, end: performance.now() });
     if (res.status !== 201) { refused += 1; console.error(`batch ${i}: ${res.status} ${(await res.text()).slice(0, 300)}`); } else await res.arrayBuffer();
     if (i % 50 === 0) {
       peakLoading = Math.max(peakLoading, peakRss(server.pid));
@@ -169,6 +180,7 @@ async function main() {
     }
   }
   const loadMs = ms(t0);
+  gcObserver.disconnect();
   await ready();
   const caughtUpMs = ms(t0);
   process.stdout.write('\n');
@@ -182,7 +194,10 @@ async function main() {
       p99: +percentile(latencies, 99).toFixed(1),
       max: +Math.max(...latencies).toFixed(1),
       over500: latencies.filter((x) => x > 500).length,
-      slowest: latencies.map((x, i) => ({ batch: i, incident: batches[i].incident, ms: +x.toFixed(1) })).sort((a, b) => b.ms - a.ms).slice(0, 5),
+      slowest: latencies
+        .map((x, i) => ({ batch: i, incident: batches[i].incident, ms: +x.toFixed(1), clientGcMs: +overlap(spans[i], clientGc).toFixed(1) }))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 5),
     },
     peakRssMiB: Math.round(Math.max(peakLoading, peakRss(server.pid)) / 2 ** 20),
   };
