@@ -27,6 +27,7 @@ const START_AFTER_BYTES = 1 << 20;
 export class WalCheckpointer {
   private worker?: Worker;
   private written = 0;
+  private closed = false;
 
   constructor(
     private readonly file: string,
@@ -43,12 +44,15 @@ export class WalCheckpointer {
     this.worker = new Worker(WORKER, { eval: true, workerData: { file: this.file, intervalMs: this.intervalMs, driver: require.resolve('better-sqlite3') } });
     this.worker.unref();
     // A worker that fails for good leaves the writer's backstop to do the work: nothing is lost.
-    this.worker.on('error', () => this.setAutocheckpoint(1000));
+    this.worker.on('error', () => {
+      if (!this.closed) this.setAutocheckpoint(1000);
+    });
     this.setAutocheckpoint(BACKSTOP_PAGES);
   }
 
   /** Stops the worker and closes its connection. */
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -6,6 +6,8 @@ export interface Change {
   tokens: string[];
   /** Which answer the path points into. */
   in: 'from' | 'to';
+  /** Where the same value is in the earlier answer, when it is there (entries of lists may have moved). */
+  fromTokens: string[] | null;
   before: unknown;
   after: unknown;
 }
@@ -34,8 +36,8 @@ export function changesBetween(from: unknown, to: unknown, skip: readonly string
       const keyed = keysA.every((k) => k !== null) && keysB.every((k) => k !== null) && new Set(keysA).size === a.length && new Set(keysB).size === b.length;
       if (!keyed) {
         for (let i = 0; i < Math.max(a.length, b.length); i++) {
-          if (i >= a.length) out.push(change([...bPath, String(i)], 'to', undefined, b[i]));
-          else if (i >= b.length) out.push(change([...aPath, String(i)], 'from', a[i], undefined));
+          if (i >= a.length) out.push(change([...bPath, String(i)], 'to', null, undefined, b[i]));
+          else if (i >= b.length) out.push(change([...aPath, String(i)], 'from', [...aPath, String(i)], a[i], undefined));
           else walk(a[i], b[i], [...aPath, String(i)], [...bPath, String(i)]);
         }
         return;
@@ -43,34 +45,35 @@ export function changesBetween(from: unknown, to: unknown, skip: readonly string
       const indexA = new Map(keysA.map((k, i) => [k!, i]));
       keysB.forEach((k, j) => {
         const i = indexA.get(k!);
-        if (i === undefined) out.push(change([...bPath, String(j)], 'to', undefined, b[j]));
+        if (i === undefined) out.push(change([...bPath, String(j)], 'to', null, undefined, b[j]));
         else walk(a[i], b[j], [...aPath, String(i)], [...bPath, String(j)]);
       });
       const inB = new Set(keysB);
       keysA.forEach((k, i) => {
-        if (!inB.has(k)) out.push(change([...aPath, String(i)], 'from', a[i], undefined));
+        if (!inB.has(k)) out.push(change([...aPath, String(i)], 'from', [...aPath, String(i)], a[i], undefined));
       });
       return;
     }
     if (isObject(a) && isObject(b)) {
       for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
         if (aPath.length === 0 && skip.includes(key)) continue;
-        if (!(key in b)) out.push(change([...aPath, key], 'from', a[key], undefined));
-        else if (!(key in a)) out.push(change([...bPath, key], 'to', undefined, b[key]));
+        if (!(key in b)) out.push(change([...aPath, key], 'from', [...aPath, key], a[key], undefined));
+        else if (!(key in a)) out.push(change([...bPath, key], 'to', null, undefined, b[key]));
         else walk(a[key], b[key], [...aPath, key], [...bPath, key]);
       }
       return;
     }
-    if (!same(a, b)) out.push(change(bPath, 'to', a, b));
+    if (!same(a, b)) out.push(change(bPath, 'to', aPath, a, b));
   };
   walk(from, to, [], []);
   return out;
 }
 
-const change = (tokens: string[], where: 'from' | 'to', before: unknown, after: unknown): Change => ({
+const change = (tokens: string[], where: 'from' | 'to', fromTokens: string[] | null, before: unknown, after: unknown): Change => ({
   path: formatPointer(tokens),
   tokens,
   in: where,
+  fromTokens,
   before: before === undefined ? null : before,
   after: after === undefined ? null : after,
 });

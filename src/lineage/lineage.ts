@@ -92,7 +92,7 @@ export class Lineage {
       changes: changesBetween(a, b).map((c) => {
         const ids = new Set([
           ...(c.in === 'to' ? idsOf(b, c.tokens, ctxB) : []),
-          ...(resolvePointer(a, c.tokens).found ? idsOf(a, c.tokens, ctxA) : []),
+          ...(c.fromTokens ? idsOf(a, c.fromTokens, ctxA) : []),
         ]);
         return { path: c.path, before: c.before, after: c.after, events: [...ids].filter((id) => between.has(id)) };
       }),

@@ -19,6 +19,8 @@ interface Follower {
   channel: SseChannel;
   filter: EventFilter;
   key: string;
+  /** The position it had when it started: an announcement of an append folded before that is not sent again. */
+  since: number;
 }
 
 const keyOf = (filter: EventFilter): string => `${filter.incidentId ?? ''}\u0000${filter.types?.join(',') ?? ''}`;
@@ -37,6 +39,7 @@ export class LiveEvents implements OnModuleDestroy {
       if (this.followers.size === 0) return;
       const made = new Map<string, SseMessage | null>();
       for (const follower of this.followers) {
+        if (position <= follower.since) continue;
         if (!made.has(follower.key)) made.set(follower.key, this.message(append, position, events, follower.filter));
         const message = made.get(follower.key);
         if (message) follower.channel.send(message);
@@ -49,10 +52,10 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   async follow(channel: SseChannel, filter: EventFilter, resumeFrom: Position | null): Promise<void> {
-    const follower: Follower = { channel, filter, key: keyOf(filter) };
+    const head = this.projector.position();
+    const follower: Follower = { channel, filter, key: keyOf(filter), since: head };
     this.followers.add(follower);
     channel.whenClosed(() => this.followers.delete(follower));
-    const head = this.projector.position();
     if (resumeFrom === null || resumeFrom > head) {
       channel.send(sseMessage('snapshot', head, JSON.stringify({ position: head, incidentId: filter.incidentId, types: filter.types })));
       return;

@@ -65,7 +65,9 @@ export class SseChannel {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('Connection', 'keep-alive');
+    // Closed when the stream ends: a connection that carried a stream (and may still hold an unread
+    // backlog, see end) is never handed to another request.
+    res.setHeader('Connection', 'close');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.socket?.setNoDelay(true);

@@ -43,4 +43,34 @@ describe('the projection store\'s writer thread', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('waits for a write of ids alone, and after a failed write commits nothing more, so the checkpoint never passes unsaved facts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-projections-'));
+    const file = join(dir, 'projections.db');
+    const store = new ProjectionStore(file);
+    const raw = new Database(file, { readonly: true });
+    const failures: Error[] = [];
+    store.onFailure((error) => failures.push(error));
+    try {
+      const big = 'x'.repeat(4000);
+      let position = 0;
+      const row = () => ({ position: ++position, json: JSON.stringify({ position, big }), partitions: ['incident:a'] });
+      for (let i = 0; i < 3; i++) store.write(Array.from({ length: 100 }, row), [], { position, version: 'v' });
+      const id = randomUUID();
+      store.write([], [{ id, stream: 'incident-a', revision: 300, position: ++position }], { position, version: 'v' });
+      await store.drain();
+      expect(raw.prepare('SELECT stream FROM ids WHERE id = ?').get(id)).toEqual({ stream: 'incident-a' });
+      // A write that cannot be stored (a checkpoint with no version), then a good one with a later checkpoint.
+      store.write([row()], [], { position, version: null as unknown as string });
+      store.write([row()], [], { position, version: 'v' });
+      await expect(store.drain()).rejects.toThrow(/Saving the projections failed/);
+      expect(failures).toHaveLength(1);
+      expect(store.checkpoint()).toEqual({ position: 301, version: 'v' });
+      expect(() => store.write([row()], [], { position, version: 'v' })).toThrow(/Saving the projections failed/);
+    } finally {
+      raw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -46,10 +46,13 @@ const write = db.transaction((m) => {
   for (const e of m.ids) id.run(e.id, e.storedId, e.stream, e.revision, e.position);
   checkpoint.run(m.checkpoint.position, m.checkpoint.version);
 });
+let failed = null;
 parentPort.on('message', (m) => {
   if (m.type === 'close') { db.close(); parentPort.close(); return; }
+  // After a failed write nothing more is written: a later checkpoint must never pass facts that were not saved.
+  if (failed) { parentPort.postMessage({ seq: m.seq, failed }); return; }
   try { write(m); parentPort.postMessage({ seq: m.seq }); }
-  catch (error) { parentPort.postMessage({ seq: m.seq, failed: String((error && error.stack) || error) }); }
+  catch (error) { failed = String((error && error.stack) || error); parentPort.postMessage({ seq: m.seq, failed }); }
 });
 `;
 
@@ -138,7 +141,9 @@ export class ProjectionStore {
 
   /** Resolves once no more than `facts` facts wait to be committed (every write, by default). */
   async drain(facts = 0): Promise<void> {
-    while (this.inFlightFacts > facts && this.inFlight.length > 0 && !this.failure) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    // Every write, when asked for all (a write of ids alone counts, too); else until the facts are few enough.
+    const waiting = () => this.inFlight.length > 0 && (facts === 0 || this.inFlightFacts > facts);
+    while (waiting() && !this.failure) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.failure) throw this.failure;
   }
 
