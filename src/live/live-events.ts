@@ -32,11 +32,13 @@ const keyOf = (filter: EventFilter): string => `${filter.incidentId ?? ''}\u0000
 @Injectable()
 export class LiveEvents implements OnModuleDestroy {
   private readonly followers = new Set<Follower>();
-  private readonly subscription: Subscription;
+  /** Held only while someone follows: with nobody listening the projector announces nothing. */
+  private subscription?: Subscription;
 
-  constructor(private readonly projector: Projector, @Inject(EVENT_STORE) private readonly store: EventStore) {
-    this.subscription = projector.changes.subscribe(({ position, append, events }) => {
-      if (this.followers.size === 0) return;
+  constructor(private readonly projector: Projector, @Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  private listen(): void {
+    this.subscription ??= this.projector.changes.subscribe(({ position, append, events }) => {
       const made = new Map<string, SseMessage | null>();
       for (const follower of this.followers) {
         if (position <= follower.since) continue;
@@ -55,7 +57,11 @@ export class LiveEvents implements OnModuleDestroy {
     const head = this.projector.position();
     const follower: Follower = { channel, filter, key: keyOf(filter), since: head };
     this.followers.add(follower);
-    channel.whenClosed(() => this.followers.delete(follower));
+    this.listen();
+    channel.whenClosed(() => {
+      this.followers.delete(follower);
+      if (this.followers.size === 0) this.quiet();
+    });
     if (resumeFrom === null || resumeFrom > head) {
       channel.send(sseMessage('snapshot', head, JSON.stringify({ position: head, incidentId: filter.incidentId, types: filter.types })));
       return;
@@ -82,7 +88,13 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.subscription.unsubscribe();
+    this.quiet();
+  }
+
+  /** Stops listening to the projector's announcements (until someone follows again). */
+  private quiet(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
   }
 
   private message(append: string, position: Position, events: RecordedEvent[], filter: EventFilter): SseMessage | null {

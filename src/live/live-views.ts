@@ -40,14 +40,17 @@ interface LiveView {
 @Injectable()
 export class LiveViews implements OnModuleDestroy {
   private readonly views = new Map<string, LiveView>();
-  private readonly subscription: Subscription;
+  /** Held only while some view is followed: with nobody listening the projector announces nothing. */
+  private subscription?: Subscription;
 
   constructor(
     private readonly projector: Projector,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LIVE_OPTIONS) private readonly options: LiveOptions,
-  ) {
-    this.subscription = projector.changes.subscribe(({ position, changed }) => {
+  ) {}
+
+  private listen(): void {
+    this.subscription ??= this.projector.changes.subscribe(({ position, changed }) => {
       for (const { model, scope, json } of changed) {
         const view = this.views.get(`${model}\u0000${scope}`);
         if (view) this.update(view, position, json);
@@ -86,7 +89,13 @@ export class LiveViews implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.subscription.unsubscribe();
+    this.quiet();
+  }
+
+  /** Stops listening to the projector's announcements (until someone follows again). */
+  private quiet(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
   }
 
   /** Every client of every view: the server is stopping. */
@@ -101,6 +110,7 @@ export class LiveViews implements OnModuleDestroy {
     const { json, position, unwatch } = this.projector.watch(model, incidentId);
     const view: LiveView = { model, incidentId, clients: new Set(), json, position, recent: [], recentBytes: 0, floor: position, unwatch };
     this.views.set(key, view);
+    this.listen();
     return view;
   }
 
@@ -109,6 +119,7 @@ export class LiveViews implements OnModuleDestroy {
     if (view.clients.size > 0) return;
     view.unwatch();
     this.views.delete(`${view.model.name}\u0000${view.incidentId}`);
+    if (this.views.size === 0) this.quiet();
   }
 
   private update(view: LiveView, position: Position, json: string): void {
