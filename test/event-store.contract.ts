@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, EventToAppend, GENESIS_HASH } from '../src/core/event-store/event-store';
-import { IdempotencyConflict, RevisionConflict } from '../src/core/errors';
+import { IdempotencyConflict, InvalidChain, RevisionConflict } from '../src/core/errors';
 import { jcs, sha256Hex } from './support/jcs';
 
 /** What an adapter's spec hands the contract: a fresh, empty store, and a way to open it again. */
@@ -218,6 +218,53 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       await waitFor(() => seen.length >= 1);
       expect(seen).toEqual([2]);
       sub.close();
+    });
+
+    it('copies appends recorded elsewhere exactly, append by append, and knows a copy it already made', async () => {
+      const a = await store.appendToStream(stream, [event(1), event(2)]);
+      const b = await store.appendToStream(stream, [event(3)]);
+      const copy = `${stream}-copy`;
+      const moved = (events: typeof a.events) => events.map(({ existing: _e, ...e }) => ({ ...e, stream: copy }));
+      const seen: number[][] = [];
+      const start = await store.headPosition();
+      const sub = store.subscribe(start, { append: (events) => void seen.push(events.map((e) => e.event.n as number)) });
+      await expect(store.importAppend(copy, moved(b.events))).rejects.toBeInstanceOf(RevisionConflict);
+      expect(await store.importAppend(copy, moved(a.events))).toBe('written');
+      expect(await store.importAppend(copy, moved(a.events))).toBe('present');
+      expect(await store.importAppend(copy, moved(b.events))).toBe('written');
+      const read = await store.readStream(copy);
+      expect(read.map((e) => [e.id, e.revision, e.json, e.hash, e.prevHash, e.recordedAt])).toEqual(
+        [...a.events, ...b.events].map((e) => [e.id, e.revision, e.json, e.hash, e.prevHash, e.recordedAt]),
+      );
+      expect(read.map((e) => e.append)).toEqual([...a.events, ...b.events].map((e) => e.append));
+      expect(read[0].position).toBeGreaterThan(start);
+      expect(read[1].position).toBeGreaterThan(read[0].position);
+      expect(await store.streamHead(copy)).toEqual({ stream: copy, revision: 2, hash: b.events[0].hash, position: read[2].position });
+      await waitFor(() => seen.length >= 2);
+      expect(seen).toEqual([[1, 2], [3]]);
+      sub.close();
+    });
+
+    it('refuses to copy events that do not hash or chain, storing nothing', async () => {
+      const a = await store.appendToStream(stream, [event(1), event(2)]);
+      const copy = `${stream}-copy`;
+      const moved = a.events.map(({ existing: _e, ...e }) => ({ ...e, stream: copy }));
+      const tampered = [moved[0], { ...moved[1], json: moved[1].json.replace('"n":2', '"n":3') }];
+      await expect(store.importAppend(copy, tampered)).rejects.toBeInstanceOf(InvalidChain);
+      await expect(store.importAppend(copy, [moved[1]])).rejects.toBeInstanceOf(RevisionConflict);
+      // Hashes that hold, on a chain that starts elsewhere than the genesis hash.
+      const rechained = jcs({ ...moved[0].event, prevHash: 'f'.repeat(64) });
+      const first = { ...moved[0], json: rechained, prevHash: 'f'.repeat(64), hash: sha256Hex(rechained) };
+      const secondJson = jcs({ ...moved[1].event, prevHash: first.hash });
+      const unchained = [first, { ...moved[1], json: secondJson, prevHash: first.hash, hash: sha256Hex(secondJson) }];
+      await expect(store.importAppend(copy, [moved[0]])).rejects.toBeInstanceOf(InvalidChain); // not the whole append
+      await expect(store.importAppend(copy, unchained)).rejects.toBeInstanceOf(InvalidChain);
+      expect(await store.readStream(copy)).toEqual([]);
+      const other = await store.appendToStream(`${stream}-other`, [event(9)]);
+      await store.importAppend(copy, moved);
+      const foreign = other.events.map(({ existing: _e, ...e }) => ({ ...e, stream: copy, revision: 0 }));
+      await expect(store.importAppend(copy, foreign)).rejects.toBeInstanceOf(InvalidChain);
+      expect(await store.readStream(copy)).toHaveLength(2);
     });
 
     it('keeps every acknowledged event and its chain across a reopen', async () => {

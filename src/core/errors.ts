@@ -34,4 +34,11 @@ export class IdempotencyConflict extends Error {
 
 export class TooLarge extends Error {}
 
+/** Events handed to `importAppend` that do not hash to their `hash` or do not chain to the stream's head. */
+export class InvalidChain extends Error {
+  constructor(readonly stream: string, readonly revision: number, reason: string) {
+    super(`Stream ${stream} revision ${revision}: ${reason}`);
+  }
+}
+
 export class NotCaughtUp extends Error {}

@@ -87,9 +87,21 @@ export interface SubscriptionHandler {
   dropped?(error: unknown): void;
 }
 
+/** What `importAppend` did: wrote the append, or found it already there (a resumed copy). */
+export type ImportOutcome = 'written' | 'present';
+
 export interface EventStore {
   /** Atomic; idempotent by event id within the stream (same body: existing; another body: IdempotencyConflict). */
   appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Copies one whole append recorded by another store, exactly: the same canonical JSON, hash,
+   * revisions and append identity, at this store's next positions (migration between adapters).
+   * The events must be one append of `stream`, at consecutive revisions from the stream's next one,
+   * each hashing to its `hash` and chained to the stream's head (else InvalidChain, nothing stored).
+   * When the stream already holds these events with these hashes it answers 'present' and writes
+   * nothing; when it is elsewhere it is a RevisionConflict.
+   */
+  importAppend(stream: string, events: RecordedEvent[]): Promise<ImportOutcome>;
   readStream(stream: string, options?: ReadOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadOptions): Promise<RecordedEvent[]>;
   /** Catches up from `after`, then follows every append, in log order, each once. */

@@ -3,12 +3,13 @@ import { WalCheckpointer } from '../wal-checkpointer';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { IdempotencyConflict, RevisionConflict } from '../errors';
+import { IdempotencyConflict, InvalidChain, RevisionConflict } from '../errors';
 import { canonical, contentOf, sha256 } from './chain';
 import {
-  AppendedEvent, AppendOptions, AppendResult, EventStore, EventToAppend, GENESIS_HASH, ReadOptions, RecordedEvent, StreamHead,
+  AppendedEvent, AppendOptions, AppendResult, EventStore, EventToAppend, GENESIS_HASH, ImportOutcome, ReadOptions, RecordedEvent, StreamHead,
   Subscription, SubscriptionHandler,
 } from './event-store';
+import { checkImportedAppend } from './imported-append';
 import { LogSubscription } from './log-subscription';
 import { Position, START } from './position';
 
@@ -69,6 +70,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<LogSubscription>();
   private readonly statements;
   private readonly appendTx;
+  private readonly importTx;
   /** Checkpoints the log off the event loop, so that no append waits for one. */
   private readonly checkpointer?: WalCheckpointer;
 
@@ -89,6 +91,7 @@ export class SqliteEventStore implements EventStore {
         'INSERT INTO events (position, id, stream, revision, type, json, hash, commit_position, append_id, append_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       lastPosition: db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
+      atRevision: db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision = ?'),
       readStream: db.prepare<[string, number, number], Row>(
         'SELECT * FROM events WHERE stream = ? AND revision > ? ORDER BY revision LIMIT ?',
       ),
@@ -99,6 +102,7 @@ export class SqliteEventStore implements EventStore {
     this.appendTx = db.transaction((stream: string, events: EventToAppend[], options: AppendOptions) =>
       this.appendInTransaction(stream, events, options),
     );
+    this.importTx = db.transaction((stream: string, events: RecordedEvent[]) => this.importInTransaction(stream, events));
   }
 
   async appendToStream(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -154,6 +158,32 @@ export class SqliteEventStore implements EventStore {
       prevHash = hash;
     }
     return { events: answered, revision, position, written: true };
+  }
+
+  async importAppend(stream: string, events: RecordedEvent[]): Promise<ImportOutcome> {
+    const written = this.importTx.immediate(stream, events);
+    if (written.length > 0) for (const subscription of this.subscriptions) subscription.published(written);
+    return written.length > 0 ? 'written' : 'present';
+  }
+
+  private importInTransaction(stream: string, events: RecordedEvent[]): RecordedEvent[] {
+    const head = this.statements.head.get(stream);
+    const current = head ? head.revision : -1;
+    const first = events[0]?.revision ?? current + 1;
+    if (current >= first) {
+      const same = events.every((e) => this.statements.atRevision.get(stream, e.revision)?.hash === e.hash);
+      if (same) return [];
+      throw new InvalidChain(stream, first, 'the stream already holds other events at these revisions');
+    }
+    if (current !== first - 1) throw new RevisionConflict(stream, first - 1, current);
+    checkImportedAppend(stream, events, current, head ? head.hash : GENESIS_HASH);
+    let position = this.statements.lastPosition.get()!.p ?? START;
+    const commit = position + 1;
+    return events.map((e) => {
+      position += 1;
+      this.statements.insert.run(position, e.id, stream, e.revision, e.type, e.json, e.hash, commit, e.append.id, e.append.count);
+      return { ...e, position };
+    });
   }
 
   async readStream(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
