@@ -1,8 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { join } from 'node:path';
 import { EventStore } from '../core/event-store/event-store';
-import { SqliteEventStore } from '../core/event-store/sqlite-event-store';
+import { openEventStore } from './open-event-store';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 
 import { EVENT_STORE } from '../core/event-store/event-store.token';
@@ -15,10 +14,7 @@ import { EVENT_STORE } from '../core/event-store/event-store.token';
       inject: [ConfigService],
       useFactory: (config: ConfigService): EventStore => {
         const { dataDir, kurrentdbUrl } = config.getOrThrow<LedgerConfig>(LEDGER_CONFIG);
-        if (kurrentdbUrl) {
-          throw new Error('KURRENTDB_URL is set, but the KurrentDB adapter is not part of this build yet; unset it to run on the embedded store');
-        }
-        return new SqliteEventStore(join(dataDir, 'events.db'));
+        return openEventStore({ dataDir, kurrentdbUrl });
       },
     },
   ],
