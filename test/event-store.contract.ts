@@ -8,6 +8,8 @@ export interface StoreUnderTest {
   store: EventStore;
   /** Closes the store and opens the same log again (for durability), when the adapter can. */
   reopen?: () => Promise<EventStore>;
+  /** A second store on the same log, as another process would open it. */
+  another?: () => Promise<EventStore>;
 }
 
 const event = (n: number, body: Record<string, unknown> = {}): EventToAppend => ({
@@ -218,6 +220,57 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       await waitFor(() => seen.length >= 1);
       expect(seen).toEqual([2]);
       sub.close();
+    });
+
+    it('answers concurrent resends of one event with one stored copy and the first answer', async () => {
+      const e = event(1);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => store.appendToStream(stream, [{ ...e, body: { ...e.body } }])));
+      expect(answers.filter((a) => a.written)).toHaveLength(1);
+      expect(new Set(answers.map((a) => `${a.events[0].position}/${a.events[0].hash}`)).size).toBe(1);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('answers a resend long after the first answer (beyond any server-side window), and from a reopened store', async () => {
+      const e = event(1);
+      const first = await store.appendToStream(stream, [e]);
+      for (let i = 0; i < 60; i++) await store.appendToStream(stream, [event(100 + i), event(200 + i)]);
+      if (subject.reopen) store = await subject.reopen();
+      const again = await store.appendToStream(stream, [{ ...e, body: { ...e.body } }]);
+      expect(again.written).toBe(false);
+      expect([again.events[0].position, again.events[0].hash, again.events[0].revision]).toEqual([first.position, first.events[0].hash, 0]);
+      await expect(store.appendToStream(stream, [{ ...e, body: { n: 2 } }])).rejects.toBeInstanceOf(IdempotencyConflict);
+      expect(await store.readStream(stream)).toHaveLength(121);
+    });
+
+    it('keeps idempotency and revisions exact between two stores on one log writing at once', async () => {
+      if (!subject.another) return;
+      const other = await subject.another();
+      try {
+        const e = event(1);
+        const both = await Promise.all([store.appendToStream(stream, [e]), other.appendToStream(stream, [{ ...e, body: { ...e.body } }])]);
+        expect(both.filter((a) => a.written)).toHaveLength(1);
+        expect(both[0].events[0].hash).toBe(both[1].events[0].hash);
+        const f = event(2);
+        const clash = await Promise.allSettled([
+          store.appendToStream(stream, [f]), other.appendToStream(stream, [{ ...f, body: { n: 3 } }]),
+        ]);
+        expect(clash.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect((clash.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyConflict);
+        const race = await Promise.allSettled([
+          store.appendToStream(stream, [event(4)], { expectedRevision: 1 }), other.appendToStream(stream, [event(5)], { expectedRevision: 1 }),
+        ]);
+        expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect((race.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(RevisionConflict);
+        // Each store learns what the other wrote: the chain goes on from the true head.
+        const next = await other.appendToStream(stream, [event(6)]);
+        const read = await store.readStream(stream);
+        expect(read.map((x) => x.revision)).toEqual([0, 1, 2, 3]);
+        expect(next.events[0].prevHash).toBe(read[2].hash);
+        const mine = await store.appendToStream(stream, [event(7)]);
+        expect(mine.events[0].prevHash).toBe(read[3].hash);
+      } finally {
+        await other.close();
+      }
     });
 
     it('copies appends recorded elsewhere exactly, append by append, and knows a copy it already made', async () => {

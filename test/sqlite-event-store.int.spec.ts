@@ -19,5 +19,6 @@ eventStoreContract('embedded SQLite on a temporary directory', async () => {
       store = new SqliteEventStore(file);
       return store;
     },
+    another: async () => new SqliteEventStore(file),
   };
 });

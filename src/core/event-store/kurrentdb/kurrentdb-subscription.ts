@@ -1,0 +1,72 @@
+import { AllStreamSubscription } from '@kurrent/kurrentdb-client';
+import { RecordedEvent, Subscription, SubscriptionHandler } from '../event-store';
+import { Position } from '../position';
+import { recordedOf } from './kurrentdb-records';
+
+/**
+ * The port's subscription on a KurrentDB catch-up subscription to `$all` (filtered server-side to
+ * the ledger's streams): events are gathered into whole appends by their append identity and handed
+ * over one append at a time, the next read from the server only once the handler's promise settles.
+ * `caughtUp` is called once everything up to the head of the log as of subscribing has been handed
+ * over (the server's own caught-up message can overtake events still buffered in the client).
+ */
+export class KurrentDbSubscription implements Subscription {
+  private closed = false;
+  private delivered: Position;
+  private caughtUpSaid = false;
+
+  constructor(
+    private readonly server: AllStreamSubscription,
+    after: Position,
+    private readonly head: Promise<Position>,
+    private readonly handler: SubscriptionHandler,
+    private readonly onClose: (s: KurrentDbSubscription) => void,
+  ) {
+    this.delivered = after;
+    void this.run();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this);
+    void this.server.unsubscribe().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let head: Position;
+    let group: RecordedEvent[] = [];
+    try {
+      head = await this.head;
+      await this.sayCaughtUpIfThere(head);
+      for await (const resolved of this.server) {
+        if (this.closed) return;
+        const e = recordedOf(resolved);
+        if (!e || e.position <= this.delivered) continue;
+        if (group.length > 0 && group[0].append.id !== e.append.id) {
+          throw new Error(`KurrentDB subscription: append ${group[0].append.id} is incomplete at position ${e.position}`);
+        }
+        group.push(e);
+        if (e.append.index < e.append.count - 1) continue;
+        const append = group;
+        group = [];
+        await this.handler.append(append);
+        this.delivered = e.position;
+        await this.sayCaughtUpIfThere(head);
+      }
+      if (!this.closed) throw new Error('KurrentDB subscription ended');
+    } catch (error) {
+      if (this.closed) return;
+      this.closed = true;
+      this.onClose(this);
+      void this.server.unsubscribe().catch(() => undefined);
+      this.handler.dropped?.(error);
+    }
+  }
+
+  private async sayCaughtUpIfThere(head: Position): Promise<void> {
+    if (this.caughtUpSaid || this.delivered < head || this.closed) return;
+    this.caughtUpSaid = true;
+    this.handler.caughtUp?.();
+  }
+}
