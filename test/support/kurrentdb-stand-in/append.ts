@@ -1,0 +1,193 @@
+/**
+ * Streams.Append (client stream: options, then proposed messages) and Streams.BatchAppend
+ * (bidirectional: batches keyed by correlation id, the last one flagged is_final), both
+ * atomic per request, answered the way KurrentDB encodes success and WrongExpectedVersion.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
+import { Any, Empty, RpcCode, sharedPb, statusPb, streamIdentifier, streamName, streamsPb, uuidToString } from './protocol';
+import type { AppendOutcome, EventLog, ExpectedState, ProposedEvent } from './log';
+
+type Proposed = streamsPb.AppendReq.ProposedMessage | streamsPb.BatchAppendReq.ProposedMessage;
+
+function proposedEvent(message: Proposed): ProposedEvent {
+  const metadata = message.getMetadataMap();
+  return {
+    id: uuidToString(message.getId()),
+    type: metadata.get('type') ?? '',
+    contentType: metadata.get('content-type') ?? 'application/octet-stream',
+    data: Buffer.from(message.getData_asU8()),
+    metadata: Buffer.from(message.getCustomMetadata_asU8()),
+  };
+}
+
+function appendExpected(options: streamsPb.AppendReq.Options): ExpectedState {
+  if (options.hasRevision()) return { kind: 'revision', revision: BigInt(options.getRevision()) };
+  if (options.hasNoStream()) return { kind: 'no_stream' };
+  if (options.hasStreamExists()) return { kind: 'stream_exists' };
+  return { kind: 'any' };
+}
+
+function batchExpected(options: streamsPb.BatchAppendReq.Options): ExpectedState {
+  if (options.hasStreamPosition()) return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
+  if (options.hasNoStream()) return { kind: 'no_stream' };
+  if (options.hasStreamExists()) return { kind: 'stream_exists' };
+  return { kind: 'any' };
+}
+
+function appendResp(outcome: AppendOutcome, expected: ExpectedState): streamsPb.AppendResp {
+  const resp = new streamsPb.AppendResp();
+  if (outcome.ok) {
+    const success = new streamsPb.AppendResp.Success();
+    if (outcome.currentRevision === undefined) success.setNoStream(new Empty());
+    else success.setCurrentRevision(outcome.currentRevision.toString());
+    if (outcome.position === undefined) success.setNoPosition(new Empty());
+    else {
+      const position = new streamsPb.AppendResp.Position();
+      position.setCommitPosition(outcome.position.toString());
+      position.setPreparePosition(outcome.position.toString());
+      success.setPosition(position);
+    }
+    resp.setSuccess(success);
+    return resp;
+  }
+  const wrong = new streamsPb.AppendResp.WrongExpectedVersion();
+  if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new Empty());
+  else wrong.setCurrentRevision(outcome.currentRevision.toString());
+  switch (expected.kind) {
+    case 'any':
+      wrong.setExpectedAny(new Empty());
+      break;
+    case 'no_stream':
+      wrong.setExpectedNoStream(new Empty());
+      break;
+    case 'stream_exists':
+      wrong.setExpectedStreamExists(new Empty());
+      break;
+    case 'revision':
+      wrong.setExpectedRevision(expected.revision.toString());
+      break;
+  }
+  resp.setWrongExpectedVersion(wrong);
+  return resp;
+}
+
+export function appendHandler(log: EventLog) {
+  return (call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>, callback: grpc.sendUnaryData<streamsPb.AppendResp>) => {
+    let options: streamsPb.AppendReq.Options | undefined;
+    const proposed: ProposedEvent[] = [];
+    let failed = false;
+    call.on('data', (req: streamsPb.AppendReq) => {
+      if (req.hasOptions()) options = req.getOptions();
+      else if (req.hasProposedMessage()) proposed.push(proposedEvent(req.getProposedMessage()!));
+    });
+    call.on('error', () => (failed = true));
+    call.on('end', () => {
+      if (failed) return;
+      if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'AppendReq without options' });
+      const expected = appendExpected(options);
+      const outcome = log.append(streamName(options.getStreamIdentifier()), expected, proposed);
+      callback(null, appendResp(outcome, expected));
+    });
+  };
+}
+
+interface PendingBatch {
+  options: streamsPb.BatchAppendReq.Options;
+  proposed: ProposedEvent[];
+}
+
+function batchResp(
+  correlationId: sharedPb.UUID,
+  options: streamsPb.BatchAppendReq.Options,
+  outcome: AppendOutcome,
+  expected: ExpectedState,
+): streamsPb.BatchAppendResp {
+  const resp = new streamsPb.BatchAppendResp();
+  resp.setCorrelationId(correlationId);
+  const stream = streamName(options.getStreamIdentifier());
+  resp.setStreamIdentifier(streamIdentifier(stream));
+  switch (expected.kind) {
+    case 'any':
+      resp.setAny(new Empty());
+      break;
+    case 'no_stream':
+      resp.setNoStream(new Empty());
+      break;
+    case 'stream_exists':
+      resp.setStreamExists(new Empty());
+      break;
+    case 'revision':
+      resp.setStreamPosition(expected.revision.toString());
+      break;
+  }
+  if (outcome.ok) {
+    const success = new streamsPb.BatchAppendResp.Success();
+    if (outcome.currentRevision === undefined) success.setNoStream(new Empty());
+    else success.setCurrentRevision(outcome.currentRevision.toString());
+    if (outcome.position === undefined) success.setNoPosition(new Empty());
+    else {
+      const position = new sharedPb.AllStreamPosition();
+      position.setCommitPosition(outcome.position.toString());
+      position.setPreparePosition(outcome.position.toString());
+      success.setPosition(position);
+    }
+    resp.setSuccess(success);
+    return resp;
+  }
+  // KurrentDB answers a failed batch with a google.rpc.Status whose details pack the
+  // shared event_store.client.WrongExpectedVersion message.
+  const wrong = new sharedPb.WrongExpectedVersion();
+  if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new Empty());
+  else wrong.setCurrentStreamRevision(outcome.currentRevision.toString());
+  switch (expected.kind) {
+    case 'any':
+      wrong.setExpectedAny(new Empty());
+      break;
+    case 'no_stream':
+      wrong.setExpectedNoStream(new Empty());
+      break;
+    case 'stream_exists':
+      wrong.setExpectedStreamExists(new Empty());
+      break;
+    case 'revision':
+      wrong.setExpectedStreamPosition(expected.revision.toString());
+      break;
+  }
+  const details = new Any();
+  details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion');
+  const error = new statusPb.Status();
+  error.setCode(RpcCode.FAILED_PRECONDITION);
+  error.setMessage(`WrongExpectedVersion: stream ${stream}`);
+  error.setDetails(details);
+  resp.setError(error);
+  return resp;
+}
+
+export function batchAppendHandler(log: EventLog) {
+  return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>) => {
+    const pending = new Map<string, PendingBatch>();
+    call.on('data', (req: streamsPb.BatchAppendReq) => {
+      const correlationId = req.getCorrelationId()!;
+      const key = uuidToString(correlationId);
+      let batch = pending.get(key);
+      if (!batch) {
+        const options = req.getOptions();
+        if (!options) {
+          call.emit('error', { code: status.INVALID_ARGUMENT, details: 'first BatchAppendReq of a correlation id without options' });
+          return;
+        }
+        batch = { options, proposed: [] };
+        pending.set(key, batch);
+      }
+      for (const message of req.getProposedMessagesList()) batch.proposed.push(proposedEvent(message));
+      if (!req.getIsFinal()) return;
+      pending.delete(key);
+      const expected = batchExpected(batch.options);
+      const outcome = log.append(streamName(batch.options.getStreamIdentifier()), expected, batch.proposed);
+      call.write(batchResp(correlationId, batch.options, outcome, expected));
+    });
+    call.on('end', () => call.end());
+    call.on('error', () => pending.clear());
+  };
+}

@@ -1,0 +1,1 @@
+export { startProtocolStandIn, type ProtocolStandIn } from './stand-in';

@@ -1,0 +1,89 @@
+/**
+ * A KurrentDB v1 gRPC **protocol stand-in, not KurrentDB**: an in-process grpc-js server
+ * built from the protocol definitions the official client ships, serving the parts of the
+ * protocol the KurrentDB adapter uses, over a real TCP socket on 127.0.0.1.
+ * See README.md in this folder for what it reproduces and what it does not.
+ */
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { GossipService, ServerFeaturesService, StreamsService } from './protocol';
+import { EventLog } from './log';
+import { readHandler, Subscriptions } from './read';
+import { appendHandler, batchAppendHandler } from './append';
+import { supportedMethodsHandler } from './server-features';
+import { gossipHandler } from './gossip';
+
+export interface ProtocolStandIn {
+  /** kurrentdb://127.0.0.1:<port>?tls=false */
+  url: string;
+  /** Ends every open subscription (Read calls in subscription mode) with gRPC status UNAVAILABLE, as a node restart or leader change would. */
+  dropSubscriptions(): void;
+  /** Writes a system event ($-prefixed stream, like `$stats-127.0.0.1:2113`), as a real node does now and then. */
+  writeSystemEvent(): void;
+  /** How many of each RPC it has served, by method name (e.g. { BatchAppend: 3, Read: 10 }) — so tests can prove which path the client took. */
+  calls: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/** Counts every call by its RPC method name before handing it to the handler. */
+function counted<H extends (...args: never[]) => void>(calls: Record<string, number>, method: string, handler: H): H {
+  return ((...args: never[]) => {
+    calls[method] = (calls[method] ?? 0) + 1;
+    handler(...args);
+  }) as H;
+}
+
+export async function startProtocolStandIn(options: { batchAppend?: boolean } = {}): Promise<ProtocolStandIn> {
+  const batchAppend = options.batchAppend ?? true;
+  const log = new EventLog();
+  const subscriptions = new Subscriptions();
+  const calls: Record<string, number> = {};
+  let port = 0;
+  const nodeName = () => `${HOST}:${port}`;
+
+  const writeSystemEvent = () => {
+    const data = Buffer.from(JSON.stringify({ proc: { id: process.pid }, 'sys-freeMem': 1 << 30, timestamp: new Date().toISOString() }));
+    log.append(`$stats-${nodeName()}`, { kind: 'any' }, [
+      { id: randomUUID(), type: '$statsCollected', contentType: 'application/json', data, metadata: Buffer.alloc(0) },
+    ]);
+  };
+
+  const server = new grpc.Server();
+  const streams: grpc.UntypedServiceImplementation = {
+    read: counted(calls, 'Read', readHandler(log, subscriptions)),
+    append: counted(calls, 'Append', appendHandler(log)),
+  };
+  if (batchAppend) streams.batchAppend = counted(calls, 'BatchAppend', batchAppendHandler(log));
+  server.addService(StreamsService, streams);
+  server.addService(ServerFeaturesService, {
+    getSupportedMethods: counted(calls, 'GetSupportedMethods', supportedMethodsHandler({ batchAppend })),
+  });
+  server.addService(GossipService, { read: counted(calls, 'Gossip.Read', gossipHandler(() => ({ host: HOST, port }))) });
+
+  port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${HOST}:0`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+
+  // A fresh node already has system records in its log: filters have something to skip.
+  log.append('$scavenges', { kind: 'any' }, [
+    { id: randomUUID(), type: '$scavengeIndexInitialized', contentType: 'application/json', data: Buffer.from('{}'), metadata: Buffer.alloc(0) },
+  ]);
+  writeSystemEvent();
+  writeSystemEvent();
+
+  return {
+    url: `kurrentdb://${HOST}:${port}?tls=false`,
+    dropSubscriptions: () => subscriptions.dropAll(grpc.status.UNAVAILABLE, 'protocol stand-in: subscriptions dropped (as on a node restart or leader change)'),
+    writeSystemEvent,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        subscriptions.dropAll(grpc.status.UNAVAILABLE, 'protocol stand-in: server closing');
+        server.tryShutdown(() => resolve());
+        // Calls the client never ends (e.g. its BatchAppend stream) would keep tryShutdown waiting.
+        setTimeout(() => server.forceShutdown(), 200).unref();
+      }),
+  };
+}
