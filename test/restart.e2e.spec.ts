@@ -1,3 +1,5 @@
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Projector } from '../src/core/projections/projector';
 import { Importer } from '../src/datasets/importer';
 import { readDataSet } from '../src/datasets/data-set';
@@ -59,6 +61,36 @@ describe('a restart', () => {
       const report = await ledger.app.get(Importer).importDataSet(readDataSet('kazakhstan-2022'));
       expect(report.stored).toBe(0);
       expect(projector.position()).toBe(headBefore);
+    } finally {
+      await ledger.stop();
+    }
+  });
+});
+
+describe('a data directory given another log (embedded store)', () => {
+  const mine = tempDataDir();
+  const other = tempDataDir();
+  afterAll(() => [mine, other].forEach(removeDir));
+
+  it('folds its projections again from the new log instead of resuming from a checkpoint that means nothing there', async () => {
+    // A log of its own, one small incident: its checkpoint is past some of the other log's events, below its head.
+    let ledger = await startLedger({ dataDir: mine });
+    const { incidentId, sourceId } = await freshIncident(ledger);
+    for (let i = 0; i < 20; i++) expect((await ledger.call('POST', `/incidents/${incidentId}/events`, killed(sourceId, i))).status).toBe(201);
+    const checkpoint = ledger.app.get(Projector).position();
+    await ledger.stop();
+    ledger = await startLedger({ dataDir: other, datasets: 'kazakhstan-2022' });
+    const expected = await answers(ledger);
+    expect(ledger.app.get(Projector).position()).toBeGreaterThan(checkpoint);
+    await ledger.stop();
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(join(mine, `events.db${suffix}`), { force: true });
+      if (existsSync(join(other, `events.db${suffix}`))) copyFileSync(join(other, `events.db${suffix}`), join(mine, `events.db${suffix}`));
+    }
+    ledger = await startLedger({ dataDir: mine });
+    try {
+      expect(await answers(ledger)).toEqual(expected);
+      expect((await ledger.call('GET', `/incidents/${incidentId}/timeline`)).status).toBe(404);
     } finally {
       await ledger.stop();
     }

@@ -72,6 +72,11 @@ export class Projector {
   private readonly cache: FactCache;
   private readonly views = new Map<string, unknown>();
   private readonly watched = new Map<string, Watched>();
+  /**
+   * Which log the read models were folded from: the first event's hash and position. Another log (a
+   * migrated copy, another adapter) has other positions, so a checkpoint from one means nothing in the other.
+   */
+  private logIdentity: string | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -89,7 +94,9 @@ export class Projector {
   /** Resumes from the checkpoint (or starts over when it is missing, stale or ahead of the log). */
   async start(): Promise<void> {
     const saved = this.projections.checkpoint();
-    if (saved && saved.version === this.version && saved.position <= (await this.store.headPosition())) {
+    const [first] = await this.store.readAll({ limit: 1 });
+    this.logIdentity = first ? identityOf(first) : null;
+    if (saved && saved.version === this.savedVersion() && saved.position <= (await this.store.headPosition())) {
       this.checkpoint = saved.position;
     } else {
       await this.projections.clear();
@@ -110,6 +117,7 @@ export class Projector {
     for (;;) {
       const page = await this.store.readAll({ after: this.checkpoint, limit: REBUILD_PAGE });
       if (page.length === 0) break;
+      if (this.checkpoint === START) this.logIdentity = identityOf(page[0]);
       // A checkpoint falls between appends, never inside one: read the rest of an append the page cut.
       for (let last = page[page.length - 1]; last.append.index < last.append.count - 1; last = page[page.length - 1]) {
         const rest = await this.store.readAll({ after: last.position, limit: last.append.count - 1 - last.append.index });
@@ -179,6 +187,11 @@ export class Projector {
     await this.projections.close();
   }
 
+  /** The rules' version and the log's identity, as the checkpoint keeps them. */
+  private savedVersion(): string {
+    return `${this.version} log:${this.logIdentity ?? 'empty'}`;
+  }
+
   private follow(): void {
     this.subscription = this.store.subscribe(this.checkpoint, {
       append: (events) => this.handle(events),
@@ -188,6 +201,7 @@ export class Projector {
 
   private handle(events: RecordedEvent[]): void | Promise<void> {
     if (this.failure) throw this.failure;
+    if (this.checkpoint === START) this.logIdentity = identityOf(events[0]);
     const decoded = this.decodeFresh(events);
     this.record(decoded);
     if (this.pending.length >= FLUSH_EVENTS) this.flush();
@@ -295,7 +309,7 @@ export class Projector {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0 && this.pendingIds.length === 0) return;
-    this.projections.write(this.pending, this.pendingIds, { position: this.checkpoint, version: this.version });
+    this.projections.write(this.pending, this.pendingIds, { position: this.checkpoint, version: this.savedVersion() });
     this.pending = [];
     this.pendingIds = [];
     this.pendingById.clear();
@@ -315,3 +329,5 @@ export class Projector {
     this.options.log?.(`Projector stopped at position ${this.checkpoint}: ${this.failure.stack ?? this.failure.message}`);
   }
 }
+
+const identityOf = (first: RecordedEvent): string => `${first.hash}@${first.position}`;
