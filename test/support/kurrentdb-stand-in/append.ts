@@ -164,7 +164,8 @@ function batchResp(
   return resp;
 }
 
-export function batchAppendHandler(log: EventLog) {
+/** `served` is told of every append answered over the (long-lived) BatchAppend call. */
+export function batchAppendHandler(log: EventLog, served: () => void = () => undefined) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>) => {
     const pending = new Map<string, PendingBatch>();
     call.on('data', (req: streamsPb.BatchAppendReq) => {
@@ -185,6 +186,7 @@ export function batchAppendHandler(log: EventLog) {
       pending.delete(key);
       const expected = batchExpected(batch.options);
       const outcome = log.append(streamName(batch.options.getStreamIdentifier()), expected, batch.proposed);
+      served();
       call.write(batchResp(correlationId, batch.options, outcome, expected));
     });
     call.on('end', () => call.end());

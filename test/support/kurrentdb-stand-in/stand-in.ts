@@ -20,7 +20,11 @@ export interface ProtocolStandIn {
   dropSubscriptions(): void;
   /** Writes a system event ($-prefixed stream, like `$stats-127.0.0.1:2113`), as a real node does now and then. */
   writeSystemEvent(): void;
-  /** How many of each RPC it has served, by method name (e.g. { BatchAppend: 3, Read: 10 }) — so tests can prove which path the client took. */
+  /**
+   * How many of each RPC it has served, by method name (e.g. { BatchAppend: 3, Read: 10 }) — so tests can prove which path the client took.
+   * The client keeps one BatchAppend call open for all its appends, so `BatchAppend` counts the appends served over it
+   * (one per correlation id), not the calls; every other method counts calls.
+   */
   calls: Record<string, number>;
   close(): Promise<void>;
 }
@@ -55,7 +59,7 @@ export async function startProtocolStandIn(options: { batchAppend?: boolean } = 
     read: counted(calls, 'Read', readHandler(log, subscriptions)),
     append: counted(calls, 'Append', appendHandler(log)),
   };
-  if (batchAppend) streams.batchAppend = counted(calls, 'BatchAppend', batchAppendHandler(log));
+  if (batchAppend) streams.batchAppend = batchAppendHandler(log, () => (calls.BatchAppend = (calls.BatchAppend ?? 0) + 1));
   server.addService(StreamsService, streams);
   server.addService(ServerFeaturesService, {
     getSupportedMethods: counted(calls, 'GetSupportedMethods', supportedMethodsHandler({ batchAppend })),
