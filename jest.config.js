@@ -11,5 +11,12 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{src,test}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{src,test}/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{src,test}/**/*.e2e.spec.ts'] },
+    // The same e2e specs with the application on the KurrentDB protocol stand-in (test/support/on-stand-in.ts).
+    {
+      ...base,
+      displayName: 'e2e-stand-in',
+      testMatch: ['<rootDir>/{src,test}/**/*.e2e.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/on-stand-in.ts'],
+    },
   ],
 };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { setUpHttp } from '../../src/http/http.setup';
+import { ProtocolStandIn, startProtocolStandIn } from './kurrentdb-stand-in/stand-in';
 
 /** A real server, listening on a loopback port, on the embedded store in a temporary directory. */
 export interface RunningLedger {
@@ -26,10 +27,34 @@ export interface Reply {
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
 
+/**
+ * LEDGER_STORE=kurrentdb-stand-in (the `e2e-stand-in` jest project, test/support/on-stand-in.ts):
+ * every ledger a spec starts keeps its log on its own KurrentDB protocol stand-in (an in-process gRPC
+ * server built from the client's protocol definitions, NOT KurrentDB), one per data directory, so a
+ * ledger started again on the same directory finds its log there.
+ */
+export const onStandIn = (): boolean => process.env.LEDGER_STORE === 'kurrentdb-stand-in';
+const standIns = new Map<string, Promise<ProtocolStandIn>>();
+
+async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  if (!onStandIn()) return {};
+  if (!standIns.has(dataDir)) standIns.set(dataDir, startProtocolStandIn());
+  return { KURRENTDB_URL: (await standIns.get(dataDir)!).url };
+}
+
+/** The stand-in holding the log of a ledger started on `dataDir` (on-stand-in runs only). */
+export const standInOf = (dataDir: string): Promise<ProtocolStandIn> | undefined => standIns.get(dataDir);
+
+export async function closeStandIns(): Promise<void> {
+  const all = [...standIns.values()];
+  standIns.clear();
+  await Promise.all(all.map(async (s) => (await s).close()));
+}
+
 export async function startLedger(options: { dataDir?: string; datasets?: string; env?: Record<string, string> } = {}): Promise<RunningLedger> {
   const dataDir = options.dataDir ?? tempDataDir();
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ DATA_DIR: dataDir, DATASETS: options.datasets ?? 'none', PORT: '0', HOST: '127.0.0.1', ...options.env }),
+    AppModule.forRoot({ DATA_DIR: dataDir, DATASETS: options.datasets ?? 'none', PORT: '0', HOST: '127.0.0.1', ...(await storeEnv(dataDir)), ...options.env }),
     { logger: ['error'] },
   );
   setUpHttp(app);
