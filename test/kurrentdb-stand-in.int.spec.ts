@@ -317,6 +317,34 @@ describe('protocol stand-in, not KurrentDB: reads and subscriptions', () => {
     await subscription.unsubscribe();
   });
 
+  it('protocol stand-in, not KurrentDB: a slow subscriber still gets every event once, in order (backpressure, no drops)', async () => {
+    const bulk = `bulk-${randomUUID()}`;
+    const padding = 'x'.repeat(2_000);
+    for (let batch = 0; batch < 10; batch++) {
+      await client.appendToStream(
+        bulk,
+        Array.from({ length: 200 }, (_, i) => event('Bulk', { i: batch * 200 + i, padding })),
+      );
+    }
+    const subscription = client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ prefixes: ['bulk-'] }) }, { highWaterMark: 4 });
+    // ~4 MB waits in the transport while nobody reads
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const received: number[] = [];
+    const live = `bulk-live-${randomUUID()}`;
+    let appendedLive = false;
+    for await (const resolved of subscription as AsyncIterable<ResolvedEvent>) {
+      received.push((resolved.event!.data as { i: number }).i);
+      if (received.length % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (received.length === 1_000 && !appendedLive) {
+        appendedLive = true; // appended while the subscriber is still behind
+        await client.appendToStream(live, [event('Bulk', { i: 2_000 }), event('Bulk', { i: 2_001 })]);
+      }
+      if (received.length === 2_002) break;
+    }
+    await subscription.unsubscribe();
+    expect(received).toEqual(Array.from({ length: 2_002 }, (_, i) => i));
+  });
+
   it('protocol stand-in, not KurrentDB: unsubscribe ends the subscription cleanly; later appends are not delivered', async () => {
     const subscription = client.subscribeToAll({ fromPosition: END });
     const seen = record(subscription);

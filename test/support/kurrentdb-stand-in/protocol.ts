@@ -8,15 +8,13 @@ import * as streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protoc
 import * as sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
 import * as statusPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb';
 import * as featuresPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
-import * as gossipPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_pb';
 import { StreamsService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb';
 import { ServerFeaturesService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb';
-import { GossipService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_grpc_pb';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
-export { streamsPb, sharedPb, statusPb, featuresPb, gossipPb, StreamsService, ServerFeaturesService, GossipService, Any, Empty, Timestamp };
+export { streamsPb, sharedPb, statusPb, featuresPb, StreamsService, ServerFeaturesService, Any, Empty, Timestamp };
 
 /** google.rpc.Code values the stand-in answers with (code.proto). */
 export const RpcCode = { FAILED_PRECONDITION: 9 } as const;

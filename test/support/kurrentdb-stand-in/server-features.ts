@@ -15,7 +15,6 @@ export function supportedMethodsHandler(options: { batchAppend: boolean }) {
       [STREAMS, 'append', []],
       ...(options.batchAppend ? ([[STREAMS, 'batchappend', []]] as Array<[string, string, string[]]>) : []),
       ['event_store.client.server_features.ServerFeatures', 'getsupportedmethods', []],
-      ['event_store.client.gossip.Gossip', 'read', []],
     ];
     const supported = new featuresPb.SupportedMethods();
     supported.setEventStoreServerVersion(STAND_IN_VERSION);

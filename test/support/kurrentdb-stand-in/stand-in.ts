@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { GossipService, ServerFeaturesService, StreamsService } from './protocol';
+import { ServerFeaturesService, StreamsService } from './protocol';
 import { EventLog } from './log';
 import { readHandler, Subscriptions } from './read';
 import { appendHandler, batchAppendHandler } from './append';
 import { supportedMethodsHandler } from './server-features';
-import { gossipHandler } from './gossip';
 
 export interface ProtocolStandIn {
   /** kurrentdb://127.0.0.1:<port>?tls=false */
@@ -64,7 +63,6 @@ export async function startProtocolStandIn(options: { batchAppend?: boolean } = 
   server.addService(ServerFeaturesService, {
     getSupportedMethods: counted(calls, 'GetSupportedMethods', supportedMethodsHandler({ batchAppend })),
   });
-  server.addService(GossipService, { read: counted(calls, 'Gossip.Read', gossipHandler(() => ({ host: HOST, port }))) });
 
   port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${HOST}:0`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
