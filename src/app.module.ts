@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
@@ -25,6 +26,8 @@ export class AppModule {
           load: [() => ({ [LEDGER_CONFIG]: ledgerConfig({ ...process.env, ...overrides }) })],
         }),
         StoreModule,
+        // The global guard: every route declares the role it requires (API.md "Access").
+        AccessModule,
         SourcesModule,
         // Before IncidentsModule: GET /events/live must not be read as GET /events/:eventId.
         LiveModule,

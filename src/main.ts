@@ -1,25 +1,37 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { LedgerConfig, LEDGER_CONFIG } from './config';
+import { LedgerConfig, ledgerConfig, listenRefusal } from './config';
 import { setUpHttp } from './http/http.setup';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { logger: logLevels(process.env.LOG_LEVEL) });
+  // AppModule.forRoot() reads .env into the environment; the configuration is then checked here, before
+  // anything starts, so that a bad API_KEYS, PORT or HOST stops the start with one clear line.
+  const module = AppModule.forRoot();
+  let config: LedgerConfig;
+  try {
+    config = ledgerConfig(process.env);
+    const refusal = listenRefusal(config);
+    if (refusal !== null) throw new Error(refusal);
+  } catch (error) {
+    process.stderr.write(`crisis-ledger: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: logLevels(process.env.LOG_LEVEL) });
   setUpHttp(app);
-  const { port, host, dataDir, apiKeys, logLevel } = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG);
+  const { port, host, dataDir, apiKeys, logLevel } = config;
   app.useLogger(logLevels(logLevel));
   await app.listen(port, host);
   const logger = new Logger('Ledger');
   logger.log(`Listening on http://${host}:${port} (store: ${dataDir}); OpenAPI at /docs`);
-  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
-  if (apiKeys.length > 0) logger.warn('API_KEYS are read but NOT ENFORCED yet (access control is not built): every route is open');
-  else logger.warn('NO API KEYS CONFIGURED: open local mode');
-  if (!loopback) logger.warn(`OPEN SERVER ON THE NETWORK: HOST=${host} with no access control; anyone who can reach it can write`);
-  else logger.warn(`Listening on loopback only (${host})`);
+  if (apiKeys.length > 0) {
+    const count = (role: string) => apiKeys.filter((k) => k.role === role).length;
+    logger.log(`Access control on: ${apiKeys.length} API key(s) (${['reporter', 'reader', 'auditor', 'admin'].map((r) => `${count(r)} ${r}`).join(', ')})`);
+  } else {
+    logger.warn(`NO API_KEYS CONFIGURED: OPEN LOCAL MODE. Every route answers anyone without a key; listening on loopback only (${host})`);
+  }
 }
 
 /** LOG_LEVEL as Nest's logger levels: error, warn, info (the default), debug or verbose. */

@@ -387,6 +387,14 @@ const cases: Case[] = [
   ['GET /audit/key, If-None-Match', 304, (p) => p.conditional('/audit/key')],
   ['GET /audit/key, a URL that is not well-formed UTF-8', 400, (p) => p.call('GET', '/audit/key?x=%FF')],
 
+  // Access (open mode here: no API_KEYS, so no 401/403; test/access.e2e.spec.ts walks those)
+  ['POST /auth/stream-token', 200, (p) => p.call('POST', '/auth/stream-token')],
+  ['POST /auth/stream-token, a body that is not JSON', 415, (p) => p.call('POST', '/auth/stream-token', 'hello', { 'content-type': 'text/plain' })],
+  ['GET casualties/live with a stream token', 200, async (p) => {
+    const { token } = (await p.call('POST', '/auth/stream-token')).json;
+    return p.stream(`/incidents/${incidentId}/casualties/live?token=${encodeURIComponent(token)}`);
+  }],
+
   // Health
   ['GET /health', 200, (p) => p.call('GET', '/health')],
   ['GET /health, If-None-Match', 304, (p) => p.conditional('/health')],

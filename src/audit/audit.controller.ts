@@ -7,12 +7,15 @@ import { Answers, NotModified } from '../http/api-responses';
 import { KeyBody, SignedHeadsBody, StreamEventsQuery, StreamPageBody, VerifyBody } from './audit.responses';
 import { walkChains, VerifyReport } from './chain-walk';
 import { Heads, SignedHeads, Streams } from './heads';
+import { Role } from '../access/role.decorator';
 
 /** A whole number written as one (an empty value is not 0); NaN otherwise. */
 const integerOf = (value: string): number => (/^-?\d+$/.test(value) ? Number(value) : NaN);
 
 /** Every stream readable from outside, so that each chain can be walked (docs/hash-chain.md). */
 @ApiTags('audit')
+// API.md lists the streams under Reading: walking a chain from outside is a reader's right.
+@Role('reader')
 @Controller()
 export class StreamsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly streams: Streams) {}
@@ -44,6 +47,7 @@ export class StreamsController {
 const asStored = (e: RecordedEvent): Record<string, unknown> => ({ ...e.event, hash: e.hash, position: e.position });
 
 @ApiTags('audit')
+@Role('auditor')
 @Controller('audit')
 export class AuditController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly heads: Heads) {}

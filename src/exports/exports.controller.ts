@@ -11,6 +11,7 @@ import { Register } from '../register/register';
 import { ClockQuery, readClocks } from '../replay/clocks';
 import { COLUMNS, ExportRow, exportRows } from './rows';
 import { coalesced, csvStringifier, geojsonOf } from './streams';
+import { Role } from '../access/role.decorator';
 
 const CLOCKS = ['asOf', 'knownAt', 'atPosition', 'minPosition'] as const;
 const Clocks = (): MethodDecorator => (target, key, descriptor) => {
@@ -104,6 +105,7 @@ const ERRORS = (): MethodDecorator =>
  * Every error is answered before the first byte.
  */
 @ApiTags('exports')
+@Role('reader')
 @Controller()
 export class ExportsController {
   private readonly logger = new Logger('Exports');

@@ -5,6 +5,7 @@ import { EventStore } from '../core/event-store/event-store';
 import { Answers, ETAG_HEADER, NotModified } from '../http/api-responses';
 import { Projector } from '../core/projections/projector';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
+import { Role } from '../access/role.decorator';
 
 const indicators = { type: 'object' as const, additionalProperties: { type: 'object' as const, properties: { status: { type: 'string' as const } } } };
 
@@ -17,6 +18,8 @@ export class HealthBody {
 }
 
 @ApiTags('health')
+// Open to everyone, keys or not: the liveness and readiness probes carry no key.
+@Role('public')
 @Controller('health')
 export class HealthController {
   constructor(

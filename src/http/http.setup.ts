@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidInput } from '../core/errors';
+import { BEARER } from '../access/role.decorator';
 import { serveDashboard } from './dashboard';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
 import { encodeJsonFast } from './json-body';
@@ -37,6 +38,23 @@ export function setUpHttp(app: NestExpressApplication): INestApplication {
       .setTitle('Crisis ledger')
       .setDescription('Source-attributed crisis events, projections on three clocks, and a verifiable hash chain.')
       .setVersion('0.1.0')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'API key',
+          description:
+            'An API key from API_KEYS (`key:role`). Each operation names the role it requires in `x-required-role` (`none`: no key needed); ' +
+            'a reporter writes, a reader reads, an auditor reads and audits, an admin does everything. With no API_KEYS configured the server is open (loopback only).',
+        },
+        BEARER,
+      )
+      .addSecurity('streamToken', {
+        type: 'apiKey',
+        in: 'query',
+        name: 'token',
+        description: 'A short-lived token from POST /auth/stream-token, carrying the role of the key that asked; accepted by the live routes only',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -15,6 +15,7 @@ import { Incident, incidentStream, RegisterIncident } from './incident';
 import { IncidentLog } from './incident-log';
 import { EventQuery, EventsQuery } from './queries';
 import { EventBatchBody, EventEnvelopeBody } from './payloads/envelope';
+import { Role } from '../access/role.decorator';
 
 const payloadClasses = Object.values(CATALOGUE).map((kind) => kind.payload);
 
@@ -116,6 +117,7 @@ export class IncidentsController {
   ) {}
 
   @Post('incidents')
+  @Role('reporter')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an incident (201; 200 for the same body again; 409 for the same id with another body)' })
   @ApiCreatedResponse({ type: IncidentBody, description: 'Registered' })
@@ -128,6 +130,7 @@ export class IncidentsController {
   }
 
   @Get('incidents')
+  @Role('reader')
   @ApiOkResponse({ type: IncidentListBody, headers: ETAG_HEADER() })
   @NotModified()
   @Answers(400, 500)
@@ -143,6 +146,7 @@ export class IncidentsController {
   }
 
   @Get('incidents/:id')
+  @Role('reader')
   @ApiOkResponse({ type: IncidentStateBody, headers: REVISION_ETAG })
   @NotModified()
   @Answers(400, [404, 'Unknown incident'], 500)
@@ -154,6 +158,7 @@ export class IncidentsController {
   }
 
   @Post('incidents/:id/events')
+  @Role('reporter')
   @HttpCode(201)
   @ApiOperation({ summary: 'Report one event, or an atomic batch of up to 1,000 as { events: [...] }' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision the incident must be at, e.g. "3" ("-1" when empty)' })
@@ -186,6 +191,7 @@ export class IncidentsController {
   }
 
   @Get('incidents/:id/events')
+  @Role('reader')
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'after', required: false, description: 'a revision; events after it' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
@@ -203,6 +209,7 @@ export class IncidentsController {
   }
 
   @Get('events/:eventId')
+  @Role('reader')
   @ApiQuery({ name: 'raw', required: false, description: 'true: the event exactly as stored and hashed' })
   @ApiOkResponse({
     description: 'The event with its source and the events that retract or correct it; with raw=true, exactly the bytes that were hashed',

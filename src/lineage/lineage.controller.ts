@@ -6,6 +6,7 @@ import { casualties, situation, timeline, troopPresence } from '../projections';
 import { Proofs } from '../audit/proofs';
 import { Lineage } from './lineage';
 import { ChangesQuery, LineageQuery } from './lineage.query';
+import { Role } from '../access/role.decorator';
 
 const objects = (description?: string) => ({ type: 'array' as const, items: { type: 'object' as const, additionalProperties: true }, description });
 
@@ -48,6 +49,7 @@ const ChangesRoute = (name: string): MethodDecorator =>
 
 /** Lineage of every value, and what changed between two times. */
 @ApiTags('audit')
+@Role('auditor')
 @Controller('incidents/:id')
 export class LineageController {
   constructor(private readonly lineage: Lineage, private readonly proofs: Proofs) {}

@@ -12,6 +12,7 @@ import { LiveViews } from './live-views';
 import { LiveEventsQuery, LiveQuery } from './live.query';
 import { LiveOptions, LIVE_OPTIONS } from './live-options';
 import { lastEventId, SseChannel } from './sse-channel';
+import { Role } from '../access/role.decorator';
 
 const STREAM = 'text/event-stream';
 const Live = (what: string): MethodDecorator => (target, key, descriptor) => {
@@ -26,6 +27,7 @@ const Live = (what: string): MethodDecorator => (target, key, descriptor) => {
 
 /** The projections and the log, live, over Server-Sent Events. */
 @ApiTags('live')
+@Role('reader', { live: true })
 @Controller()
 export class LiveController {
   constructor(

@@ -4,6 +4,8 @@ import { IsOptional, IsString } from 'class-validator';
 export class LiveQuery {
   /** For clients that cannot set the Last-Event-ID header: the id of the last message they had. */
   @IsOptional() @IsString() lastEventId?: string;
+  /** For clients that cannot send Authorization (EventSource): a stream token from POST /auth/stream-token. Read by the AccessGuard. */
+  @IsOptional() @IsString() token?: string;
 }
 
 /** GET /events/live */

@@ -8,6 +8,7 @@ import { casualties, situation, sourceLedger, timeline, troopPresence } from '..
 import { Register } from '../register/register';
 import { ClockQuery } from './clocks';
 import { echo, ProjectionReader } from './projection-reader';
+import { Role } from '../access/role.decorator';
 
 const CLOCKS = ['asOf', 'knownAt', 'atPosition', 'minPosition'] as const;
 const Clocks = (): MethodDecorator => (target, key, descriptor) => {
@@ -86,6 +87,7 @@ const ProjectionAnswers = (unknown: string): MethodDecorator =>
 
 /** The projections as of any event time, knowledge time and log position. */
 @ApiTags('projections')
+@Role('reader')
 @Controller()
 export class ReplayController {
   constructor(private readonly projector: Projector, private readonly register: Register, private readonly answers: ProjectionReader) {}

@@ -9,6 +9,7 @@ import { registerOnce } from '../register/registration';
 import { EVENT_STORE } from '../core/event-store/event-store.token';
 import { normaliseSource, RegisterSource, Source } from './source';
 import { SourceBody, SourceSummaryBody } from './source.responses';
+import { Role } from '../access/role.decorator';
 
 
 export class SourceListBody {
@@ -21,6 +22,7 @@ export class SourcesController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly register: Register) {}
 
   @Post()
+  @Role('reporter')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a source (201; 200 for the same body again; 409 for the same id with another body)' })
   @ApiCreatedResponse({ type: SourceBody, description: 'Registered' })
@@ -33,6 +35,7 @@ export class SourcesController {
   }
 
   @Get()
+  @Role('reader')
   @ApiOkResponse({ type: SourceListBody, headers: ETAG_HEADER() })
   @NotModified()
   @Answers(400, 500)
@@ -41,6 +44,7 @@ export class SourcesController {
   }
 
   @Get(':id')
+  @Role('reader')
   @ApiOkResponse({ type: SourceBody, headers: ETAG_HEADER() })
   @NotModified()
   @Answers(400, [404, 'Unknown source'], 500)
