@@ -4,6 +4,11 @@
 // projection exactly as the plain GET answers it. Time travel: when either clock is set, the streams are
 // closed and every projection is asked again with `?asOf=<day>&knownAt=<day>`; both clocks back at "now"
 // reopen the streams.
+//
+// Access: when the server answers 401, a small form asks for an API key, kept in sessionStorage (this
+// tab only) and sent as `Authorization: Bearer <key>`. EventSource cannot send headers, so each stream
+// opens with a short-lived token from `POST /auth/stream-token` as `?token=`. With no key (a server in
+// open local mode) nothing of this shows.
 
 const PROJECTIONS = ['troop-presence', 'casualties', 'situation', 'timeline'];
 const TIMELINE_CAP = 500;
@@ -51,8 +56,76 @@ const num = (n) => NUMBER.format(n);
 const human = (s) => (s ? String(s).replace(/_/g, ' ') : '');
 const capital = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : '');
 
+// ---------- access: the API key, and stream tokens for EventSource ----------
+
+const KEY_ITEM = 'crisis-ledger.apiKey';
+const access = {
+  key: sessionStorage.getItem(KEY_ITEM),
+  asking: null, // the pending promise of the key form, shared by every request that got a 401
+  token: null, // { token, expires (ms) } shared by the streams
+  tokenRequest: null,
+};
+
+/** Shows the key form and resolves with the key typed in. */
+function askForKey(message) {
+  if (access.asking) return access.asking;
+  const form = $('key-form');
+  $('key-message').textContent = message;
+  form.hidden = false;
+  $('api-key').value = '';
+  $('api-key').focus();
+  access.asking = new Promise((resolve) => {
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      const key = $('api-key').value.trim();
+      if (!key) return;
+      form.hidden = true;
+      form.onsubmit = null;
+      access.asking = null;
+      access.key = key;
+      access.token = null;
+      sessionStorage.setItem(KEY_ITEM, key);
+      resolve(key);
+    };
+  });
+  return access.asking;
+}
+
+/** fetch with the key as Bearer; a 401 asks for a key (again) and tries once more with it. */
+async function authFetch(path, init = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const keyUsed = access.key;
+    const headers = { ...(init.headers ?? {}) };
+    if (keyUsed) headers.authorization = `Bearer ${keyUsed}`;
+    const res = await fetch(path, { ...init, headers });
+    if (res.status !== 401 || attempt >= 3) return res;
+    // Another request may have got a new key in the meantime: then just try that one.
+    if (access.key !== keyUsed && access.key) continue;
+    access.key = null;
+    access.token = null;
+    sessionStorage.removeItem(KEY_ITEM);
+    await askForKey(keyUsed ? 'That key was refused; another API key' : 'This server wants an API key');
+  }
+}
+
+/** A live route's URL: as it is with no key (open mode), with a stream token once a key is in use. */
+async function streamUrl(path) {
+  if (!access.key) return path;
+  if (!access.token || access.token.expires - Date.now() < 30_000) {
+    access.tokenRequest ??= authFetch('/auth/stream-token', { method: 'POST', headers: { accept: 'application/json' } })
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`stream token: ${res.status} ${res.statusText}`);
+        const { token, expiresAt } = await res.json();
+        access.token = { token, expires: Date.parse(expiresAt) };
+      })
+      .finally(() => (access.tokenRequest = null));
+    await access.tokenRequest;
+  }
+  return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(access.token.token)}`;
+}
+
 async function getJson(path) {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const res = await authFetch(path, { headers: { accept: 'application/json' } });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
@@ -331,11 +404,25 @@ function goLive() {
   setIndicator();
 }
 
-function openStream(p, generation) {
+async function openStream(p, generation) {
   if (generation !== state.generation || !state.incident || travelling()) return;
   const s = state.streams[p] ?? (state.streams[p] = { retry: 0, status: 'connecting', position: -1 });
   s.es?.close();
-  const es = new EventSource(incidentPath(`${p}/live`));
+  s.es = null;
+  let url;
+  try {
+    url = await streamUrl(incidentPath(`${p}/live`));
+  } catch {
+    // No token (a key without the reader role, or the server is down): try again later.
+    if (generation !== state.generation) return;
+    s.status = 'offline';
+    setIndicator();
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => openStream(p, generation), Math.min(15_000, 1000 * 2 ** s.retry++));
+    return;
+  }
+  if (generation !== state.generation || !state.incident || travelling() || s.es) return;
+  const es = new EventSource(url);
   s.es = es;
   s.status = s.opened ? 'reconnecting' : 'connecting';
   const current = () => generation === state.generation && s.es === es;

@@ -188,3 +188,76 @@ describe('reference dashboard (headless Chromium)', () => {
     await eventually(() => civilians.locator('[data-testid="publisher"]').textContent(), (v) => expect(v).toBe('Harbour Wire'));
   });
 });
+
+describe('reference dashboard on a server with API keys (headless Chromium)', () => {
+  const READER = `reader-${randomUUID()}`;
+  const ADMIN = `admin-${randomUUID()}`;
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const incident = `keyed-${suffix}`;
+  let ledger: RunningLedger;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The dashboard's browser test needs Chromium at ${CHROMIUM}`);
+    [ledger, browser] = await Promise.all([
+      startLedger({ env: { API_KEYS: `${READER}:reader,${ADMIN}:admin` } }),
+      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+    ]);
+    for (const r of await Promise.all([
+      ledger.call('POST', '/sources', { id: WIRE, publisher: 'Harbour Wire', title: 'Clashes in the port district', publishedAt: '2024-03-04T08:00:00Z' }, admin),
+      ledger.call('POST', '/sources', { id: RADIO, publisher: 'Velna Radio', title: 'Evening bulletin', publishedAt: '2024-03-05T08:00:00Z' }, admin),
+      ledger.call('POST', '/incidents', { id: incident, title: 'Dock strike, keyed', timeZone: 'UTC' }, admin),
+    ])) expect(r.status).toBe(201);
+    expect((await ledger.call('POST', `/incidents/${incident}/events`, { events: [killedCivilians, killedProtesters, arriving, retraction] }, admin)).status).toBe(201);
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.setDefaultTimeout(5_000);
+    page.on('pageerror', (error) => console.error('dashboard page error:', error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (ledger) {
+      await ledger.stop();
+      removeDir(ledger.dataDir);
+    }
+  });
+
+  it('serves its files without a key, asks for a key on the first 401, and refuses a wrong one', async () => {
+    expect((await fetch(`${ledger.url}/`)).status).toBe(200);
+    expect((await fetch(`${ledger.url}/dashboard.js`)).status).toBe(200);
+    expect((await ledger.call('GET', '/incidents')).status).toBe(401);
+    await page.goto(`${ledger.url}/`);
+    const form = page.locator('[data-testid="key-form"]');
+    await eventually(() => form.isVisible(), (v) => expect(v).toBe(true));
+    await page.fill('[data-testid="api-key"]', 'not-a-key');
+    await page.click('[data-testid="api-key-submit"]');
+    await eventually(() => page.locator('#key-message').textContent(), (v) => expect(v).toContain('refused'));
+    expect(await form.isVisible()).toBe(true);
+    expect(await page.locator('body[data-ready]').count()).toBe(0);
+    await shot(page, 'key-form');
+  });
+
+  it('with a reader key: lists, shows and follows live (through a stream token), and keeps the key for the tab', async () => {
+    await page.fill('[data-testid="api-key"]', READER);
+    await page.click('[data-testid="api-key-submit"]');
+    await page.waitForSelector('body[data-ready]');
+    expect(await page.locator('[data-testid="key-form"]').isVisible()).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('crisis-ledger.apiKey'))).toBe(READER);
+    await page.selectOption('[data-testid="incident-select"]', incident);
+    await eventually(() => rangeOf('killed|civilians|nationwide').textContent(), (v) => expect(v).toMatch(/^≥ 12/));
+    await eventually(() => page.locator('[data-testid="live-indicator"]').getAttribute('data-state'), (v) => expect(v).toBe('live'), 10_000);
+    const appended = await ledger.call('POST', `/incidents/${incident}/events`, injured, admin);
+    expect(appended.status).toBe(201);
+    await eventually(() => rangeOf('injured|civilians|nationwide').textContent(), (v) => expect(v).toMatch(/^30 – 40/), 5_000);
+    await shot(page, 'with-key');
+    // A reload in the same tab: the key is still there, no form.
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    expect(await page.locator('[data-testid="key-form"]').isVisible()).toBe(false);
+  });
+
+  function rangeOf(key: string): Locator {
+    return page.locator(`[data-testid="tally"][data-key="${key}"]`).locator('[data-testid="range"]');
+  }
+});
