@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { ledgerConfig } from '../config';
 import { EventStore } from '../core/event-store/event-store';
-import { checkCopy } from '../migration/final-check';
+import { CheckInterrupted, checkCopy } from '../migration/final-check';
 import { migrate, MigrationPlan, MigrationProgress, MigrationReport } from '../migration/migration';
 import { TargetNotACopy } from '../migration/resume-point';
 import { isKurrentDbUrl, LogLocation, openEventStore } from '../store/open-event-store';
@@ -116,26 +116,31 @@ function progressDisplay(out: (line: string) => void, tty: boolean, everyMs: num
   };
 }
 
-/** What to do with the server's projections once it runs on the new log (see src/cli/rebuild.ts). */
-function switchingNotes(from: LogLocation, to: LogLocation): string[] {
-  const serverOn = to.kurrentdbUrl ? `KURRENTDB_URL=${shown(to)}` : `DATA_DIR=${to.dataDir}`;
-  const lines = ['', 'Switching the server to the new log:'];
+/**
+ * What changes for the server on the new log (see src/cli/rebuild.ts and the projector's check of
+ * which log its projections were folded from).
+ */
+export function switchingNotes(from: LogLocation, to: LogLocation): string[] {
+  const dataDir = from.dataDir ?? '<your DATA_DIR>';
+  const lines = ['', 'Switching the server to the new log (stop it first; anything appended to the old log after this run began is not copied: run again to copy it):'];
   if (to.kurrentdbUrl) {
-    const dataDir = from.dataDir ?? '<your DATA_DIR>';
+    const url = `'${shown(to)}'`;
     lines.push(
-      `  the projections kept in DATA_DIR/projections.db were folded from the old log's positions and must not be reused with it. Either`,
-      `  - rebuild them once, with the server stopped, before starting it: KURRENTDB_URL=<the --to string> DATA_DIR=${dataDir} npm run rebuild`,
-      `  - or start the server with KURRENTDB_URL=<the --to string> and a fresh, empty DATA_DIR: it folds every projection on its first start`,
-      `    (copy ${join(dataDir, 'signing-key.pem')} into it, or set SIGNING_KEY, to keep signing /audit/heads with the same key).`,
-      '  Set DATASETS=none (the default with KURRENTDB_URL): the data sets are already in the log.',
+      `  Set KURRENTDB_URL=${url} and DATASETS=none (the data sets are in the log already). The projections in DATA_DIR/projections.db were folded`,
+      `  from the old log, whose positions mean nothing in KurrentDB: they must be folded again from the new log. Either`,
+      `  - keep DATA_DIR (it holds signing-key.pem, the key that signs /audit/heads) and rebuild the projections once, before starting the server:`,
+      `      KURRENTDB_URL=${url} DATA_DIR=${dataDir} npm run rebuild`,
+      `    (it drops every projection and folds the whole new log, with a progress bar; without it the server sees on start that its projections`,
+      `    come from another log and folds them again itself, answering 503 on /health/ready until it has caught up);`,
+      `  - or start the server on a fresh, empty DATA_DIR: it folds every projection on its first start. Copy ${join(dataDir, 'signing-key.pem')}`,
+      `    into it, or set SIGNING_KEY, to keep signing /audit/heads with the same key.`,
     );
   } else {
     lines.push(
-      `  start the server with ${serverOn}: that directory has no projections yet, so they are folded on its first start.`,
-      `  Copy signing-key.pem from the old DATA_DIR into it (or set SIGNING_KEY) to keep signing /audit/heads with the same key.`,
+      `  Start the server with DATA_DIR=${to.dataDir}: it has no projections yet, so they are folded on its first start (like npm run rebuild).`,
+      `  Copy ${join(dataDir, 'signing-key.pem')} into it (or set SIGNING_KEY) to keep signing /audit/heads with the same key.`,
     );
   }
-  lines.push('  Stop the server before migrating: events appended to the old log after the copy began are not in the new one (run again to copy them).');
   return lines;
 }
 
@@ -226,7 +231,14 @@ export async function main(args: string[] = process.argv.slice(2), out: (line: s
     }
     out(`migrate: done; ${counts}`);
     out('migrate: final check: walking every chain of the target and comparing each stream\'s head with the source\'s…');
-    const check = await checkCopy(source, target, report.upTo);
+    let check;
+    try {
+      check = await checkCopy(source, target, report.upTo, { signal: io.signal });
+    } catch (error) {
+      if (!(error instanceof CheckInterrupted)) throw error;
+      out('migrate: final check interrupted; the copy is complete: run the same command again to check it');
+      return EXIT.interrupted;
+    }
     for (const b of check.broken) out(`migrate: BROKEN in the target: stream ${b.stream ?? '(unreadable)'} revision ${b.revision ?? '?'} (target position ${b.position}): ${b.reason}`);
     for (const d of check.differences.slice(0, 20)) out(`migrate: DIFFERS: ${d}`);
     if (check.differences.length > 20) out(`migrate: … and ${check.differences.length - 20} more streams differ`);
@@ -247,7 +259,7 @@ if (require.main === module) {
   const controller = new AbortController();
   process.on('SIGINT', () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\nmigrate: stopping after the current append (Ctrl-C again to quit at once; a run again resumes either way)\n');
+    process.stderr.write('\nmigrate: stopping after the current append (Ctrl-C again to quit at once; running again resumes either way)\n');
     controller.abort();
   });
   void main(process.argv.slice(2), console.log, { signal: controller.signal }).then((code) => process.exit(code));

@@ -63,6 +63,8 @@ export interface MigrationReport extends MigrationProgress {
 
 const DEFAULT_PAGE = 1000;
 
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Reads up to `limit` events after `after` (up to `upTo`), completing an append the page cut, so that
  * the page ends on a whole append.
@@ -141,6 +143,8 @@ export async function migrate(source: EventStore, target: EventStore, options: M
         options.onProgress?.({ ...progress });
       }
       after = page[page.length - 1].position;
+      // Let the event loop run between pages (a store may answer without ever yielding): Ctrl-C is heard there.
+      await turn();
     }
   } catch (error) {
     return report('failed', { error: error instanceof Error ? error : new Error(String(error)) });
