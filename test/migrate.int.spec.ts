@@ -217,6 +217,21 @@ describe('the cost of resuming a large log', () => {
     close: () => store.close(),
   });
 
+  it('finds the same place by reading forward when the source refuses a read from between two events', async () => {
+    const [from, to] = [sourceDir(), tempDir()];
+    await withStores(from, to, async (source, target) => {
+      // Like a server that only starts a read at an event's position: the bisection's probes fail.
+      const strict: EventStore = Object.assign(Object.create(source) as EventStore, {
+        readAll: (options: { after?: number; limit?: number; upTo?: number } = {}) =>
+          options.limit === 1 && (options.after ?? 0) > 0 ? Promise.reject(new Error('not a position in the log')) : source.readAll(options),
+      });
+      const first = await migrate(source, target, { stopAfter: 3 });
+      const second = await migrate(strict, target);
+      expect(second).toMatchObject({ outcome: 'done', plan: { resume: { after: first.position } } });
+      await expectExactCopy(source, target);
+    });
+  });
+
   it('finds where it stopped with about log2(N) reads, reading one event of the target', async () => {
     const [from, to] = [tempDir(), tempDir()];
     await withStores(from, to, async (source, target) => {

@@ -31,6 +31,9 @@ const named = (e: { stream: string; revision: number }): string => `stream ${e.s
  *    and it ends its append; the first events of both logs must be the same;
  * 4. the copy continues after P in the source.
  *
+ * A source that refuses a read from a position between two events falls back to reading forward
+ * from the last event found, which costs what was copied rather than log2 of it.
+ *
  * Anything else is refused (TargetNotACopy), before anything is written. What lies between is not
  * read again: each later append is checked against the target's stream head as it is copied, and
  * the final check walks every chain of the target.
@@ -58,15 +61,32 @@ export async function findResumePoint(source: EventStore, target: EventStore): P
   let lo: Position = firstSource.position;
   let last: RecordedEvent = firstSource;
   let hi: Position = await source.headPosition();
-  while (lo < hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    probes += 1;
-    const [e] = await source.readAll({ after: mid, upTo: hi, limit: 1 });
-    if (e && (await held(e))) {
-      lo = e.position;
-      last = e;
-    } else {
-      hi = mid; // no event between mid and e, and e is not held (or there is none up to hi)
+  try {
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      probes += 1;
+      const [e] = await source.readAll({ after: mid, upTo: hi, limit: 1 });
+      if (e && (await held(e))) {
+        lo = e.position;
+        last = e;
+      } else {
+        hi = mid; // no event between mid and e, and e is not held (or there is none up to hi)
+      }
+    }
+  } catch {
+    // A source that cannot be read from a position between two events (a KurrentDB server may refuse
+    // one): read it forward from the last held event instead, which costs what was copied, not log2 of it.
+    let after = lo;
+    for (let behind = false; !behind; ) {
+      const page = await source.readAll({ after, upTo: hi, limit: 1000 });
+      probes += 1;
+      if (page.length === 0) break;
+      for (const e of page) {
+        behind = !(await held(e));
+        if (behind) break;
+        last = e;
+      }
+      after = page[page.length - 1].position;
     }
   }
 
