@@ -426,11 +426,12 @@ describe('starting the server (src/main.ts)', () => {
       });
     });
 
-  it('refuses a bad API_KEYS, an unknown role and an open server off loopback, each with one line', async () => {
+  it('refuses a bad API_KEYS, an unknown role, an open server off loopback and a bad PORT, each with one line', async () => {
     const results = await Promise.all([
       run({ API_KEYS: 'secret-key:writer' }),
       run({ API_KEYS: 'secret-key' }),
       run({ HOST: '0.0.0.0' }),
+      run({ PORT: 'http' }),
     ]);
     for (const { code, out, err } of results) {
       expect(code).toBe(1);
@@ -441,6 +442,7 @@ describe('starting the server (src/main.ts)', () => {
     expect(results[0].err).toMatch(/^crisis-ledger: cannot start: API_KEYS: entry 1 has the unknown role "writer"/);
     expect(results[1].err).toMatch(/^crisis-ledger: cannot start: API_KEYS: entry 1 is not key:role/);
     expect(results[2].err).toMatch(/^crisis-ledger: cannot start: HOST: "0.0.0.0" is not a loopback address, and no API_KEYS/);
+    expect(results[3].err).toMatch(/^crisis-ledger: cannot start: PORT: "http" is not a port number/);
   }, 60_000);
 
   it('with no keys, starts on loopback and warns loudly that it is open', async () => {
