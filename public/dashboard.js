@@ -85,9 +85,11 @@ function askForKey(message) {
       access.key = key;
       access.token = null;
       sessionStorage.setItem(KEY_ITEM, key);
+      drawBanner();
       resolve(key);
     };
   });
+  drawBanner();
   return access.asking;
 }
 
@@ -322,6 +324,11 @@ function drawBanner() {
   if (state.error) {
     banner.dataset.mode = 'error';
     text.textContent = state.error;
+    return;
+  }
+  if (access.asking && !state.incident) {
+    banner.dataset.mode = 'idle';
+    text.textContent = 'This server wants an API key: enter it in the top bar (a reader key is enough).';
     return;
   }
   if (!state.incident) {

@@ -233,6 +233,7 @@ describe('reference dashboard on a server with API keys (headless Chromium)', ()
     await page.fill('[data-testid="api-key"]', 'not-a-key');
     await page.click('[data-testid="api-key-submit"]');
     await eventually(() => page.locator('#key-message').textContent(), (v) => expect(v).toContain('refused'));
+    expect(await page.locator('[data-testid="banner"]').textContent()).toContain('This server wants an API key');
     expect(await form.isVisible()).toBe(true);
     expect(await page.locator('body[data-ready]').count()).toBe(0);
     await shot(page, 'key-form');
