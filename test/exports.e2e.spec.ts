@@ -339,6 +339,7 @@ describe('a larger incident', () => {
     const big = `big-${randomUUID().slice(0, 8)}`;
     await ledger.call('POST', '/incidents', { id: big, title: 'Big', timeZone: 'UTC' });
     const ids: string[] = [];
+    let position = 0;
     for (let batch = 0; batch < 3; batch++) {
       const body = Array.from({ length: 1000 }, (_, i) => {
         const eventId = randomUUID();
@@ -350,9 +351,12 @@ describe('a larger incident', () => {
           data: { category: 'injured', group: 'civilians', figure: { best: i } },
         };
       });
-      expect((await ledger.call('POST', `/incidents/${big}/events`, { events: body })).status).toBe(201);
+      const posted = await ledger.call('POST', `/incidents/${big}/events`, { events: body });
+      expect(posted.status).toBe(201);
+      position = posted.json.events.at(-1).position;
     }
-    const res = await fetch(`${ledger.url}/incidents/${big}/events.csv`);
+    // Reads its own writes: the read models follow the log asynchronously.
+    const res = await fetch(`${ledger.url}/incidents/${big}/events.csv?minPosition=${position}`);
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
     expect(res.headers.get('content-length')).toBeNull();
     const decoder = new TextDecoder();

@@ -209,7 +209,9 @@ describe('the Kazakhstan data set', () => {
     it('shows the health ministry\'s withdrawn 164 and 103 at the log position between the statement and its withdrawal', async () => {
       const { entries } = await at('timeline');
       const positionOf = (id: string) => entries.find((e: any) => e.eventId === id).position;
-      expect(positionOf(E.retracts164)).toBe(positionOf(E.health103Almaty) + 1);
+      // The withdrawal is the next event of the log after the 103 (positions need not be consecutive: KurrentDB's are not).
+      const next = entries.map((e: any) => e.position).filter((p: number) => p > positionOf(E.health103Almaty)).sort((a: number, b: number) => a - b)[0];
+      expect(positionOf(E.retracts164)).toBe(next);
       const between = await talliesOf(`atPosition=${positionOf(E.health103Almaty)}`);
       expect(between.filter((t: any) => t.category === 'killed' && t.group === 'unspecified')).toEqual([
         tally('killed', 'unspecified', 'Almaty', [103, 103, 103, false], E.health103Almaty, [E.health103Almaty], [[E.severalKilledAlmaty, 'outdated', E.health103Almaty]]),
@@ -361,12 +363,12 @@ describe('the Kazakhstan data set', () => {
     expect(byEvent.entries.every((e: any) => e.occurredAt <= '2022-01-06T17:59:59.999Z')).toBe(true);
     const byKnowledge = await at('timeline', 'knownAt=2022-01-06T12:00:00Z');
     expect(byKnowledge.entries.every((e: any) => e.reportedAt <= '2022-01-06T12:00:00.000Z')).toBe(true);
-    const firstPosition = Math.min(...all.entries.map((e: any) => e.position));
-    const byPosition = await at('timeline', `atPosition=${firstPosition + 9}`);
+    const positions = all.entries.map((e: any) => e.position).sort((a: number, b: number) => a - b);
+    const byPosition = await at('timeline', `atPosition=${positions[9]}`);
     expect(byPosition.entries).toHaveLength(10);
-    expect(byPosition.position).toBe(firstPosition + 9);
+    expect(byPosition.position).toBe(positions[9]);
     // The first 41 events of the file all happened by 6 January and were all published by 8 January.
-    const together = await at('timeline', `asOf=2022-01-07&knownAt=2022-01-08&atPosition=${firstPosition + 40}`);
+    const together = await at('timeline', `asOf=2022-01-07&knownAt=2022-01-08&atPosition=${positions[40]}`);
     expect(together.entries).toHaveLength(41);
     for (const name of ['casualties', 'troop-presence', 'situation', 'timeline']) {
       const now = await at(name, 'asOf=2022-01-07');

@@ -8,7 +8,9 @@ import { SqliteEventStore } from '../src/core/event-store/sqlite-event-store';
 import { checkCopy } from '../src/migration/final-check';
 import { migrate } from '../src/migration/migration';
 import { TargetNotACopy } from '../src/migration/resume-point';
+import { ProtocolStandIn, startProtocolStandIn } from './support/kurrentdb-stand-in/stand-in';
 import { openEventStore } from '../src/store/open-event-store';
+import { ProtocolStandIn, startProtocolStandIn } from './support/kurrentdb-stand-in/stand-in';
 import { jcs, sha256Hex } from './support/jcs';
 import { removeDir, startLedger } from './support/ledger';
 
@@ -398,35 +400,15 @@ describe('npm run migrate (main)', () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------------------
-// The same migration into KurrentDB, over the protocol stand-in (test/support/kurrentdb-stand-in/stand-in.ts,
-// `startProtocolStandIn()` → { url, close() }). Runs once that module exists and openEventStore accepts its
-// URL (the KurrentDB adapter is in the build); until then it is skipped / passes with nothing to check.
-// ---------------------------------------------------------------------------------------------------------
-const STAND_IN = join(__dirname, 'support', 'kurrentdb-stand-in', 'stand-in.ts');
-const describeStandIn = existsSync(STAND_IN) ? describe : describe.skip;
-
-describeStandIn('migrating to KurrentDB (protocol stand-in)', () => {
-  interface StandIn {
-    url: string;
-    close(): Promise<void> | void;
-  }
-  const start = async (): Promise<{ standIn: StandIn; target: EventStore } | null> => {
-    // A computed path: the spec compiles whether or not the module is there yet.
-    const module = require(STAND_IN) as { startProtocolStandIn(): Promise<StandIn> };
-    const standIn = await module.startProtocolStandIn();
-    try {
-      return { standIn, target: openEventStore({ kurrentdbUrl: standIn.url }) };
-    } catch (error) {
-      await standIn.close();
-      if (/not part of this build/.test((error as Error).message)) return null; // the adapter is not there yet
-      throw error;
-    }
+// The same migration into KurrentDB, over the protocol stand-in (not KurrentDB: test/support/kurrentdb-stand-in).
+describe('migrating to KurrentDB (the protocol stand-in, not KurrentDB)', () => {
+  const start = async (): Promise<{ standIn: ProtocolStandIn; target: EventStore }> => {
+    const standIn = await startProtocolStandIn();
+    return { standIn, target: openEventStore({ kurrentdbUrl: standIn.url }) };
   };
 
   it('copies every event exactly, resumes after an interruption, copies nothing on a re-run', async () => {
     const opened = await start();
-    if (opened === null) return;
     const { standIn, target } = opened;
     const from = sourceDir();
     const source = open(from);
@@ -446,7 +428,6 @@ describeStandIn('migrating to KurrentDB (protocol stand-in)', () => {
 
   it('through the CLI: exit 0 and the projections note for KurrentDB', async () => {
     const opened = await start();
-    if (opened === null) return;
     await opened.target.close();
     try {
       const { code, out } = await cli(['--from', sourceDir(), '--to', opened.standIn.url]);

@@ -5,7 +5,7 @@ import { Importer } from '../src/datasets/importer';
 import { readDataSet } from '../src/datasets/data-set';
 import { freshIncident, killed } from './support/fixtures';
 import { audited } from './support/jcs';
-import { removeDir, RunningLedger, startLedger, tempDataDir } from './support/ledger';
+import { removeDir, RunningLedger, startLedger, tempDataDir, describeOnEmbeddedFile } from './support/ledger';
 
 const KZ = 'kz-2022-unrest';
 const QUERIES = [
@@ -67,7 +67,7 @@ describe('a restart', () => {
   });
 });
 
-describe('a data directory given another log (embedded store)', () => {
+describeOnEmbeddedFile('a data directory given another log (embedded store)', () => {
   const mine = tempDataDir();
   const other = tempDataDir();
   afterAll(() => [mine, other].forEach(removeDir));

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main as verifyCli } from '../src/cli/verify';
 import { freshIncident, killed } from './support/fixtures';
-import { removeDir, RunningLedger, startLedger } from './support/ledger';
+import { removeDir, RunningLedger, startLedger, describeOnEmbeddedFile } from './support/ledger';
 
 // Tampering with the embedded store's file directly, as someone with disk access would, and what catches
 // it: GET /audit/verify, the verify CLI (npm run verify) and tools/verify.mjs for a changed byte; the saved
@@ -51,7 +51,7 @@ async function tamper(ledger: RunningLedger, change: (db: Database.Database) => 
   return startLedger({ dataDir: ledger.dataDir });
 }
 
-describe('one byte of one payload changed in the file', () => {
+describeOnEmbeddedFile('one byte of one payload changed in the file', () => {
   let ledger: RunningLedger;
   let stream: string;
 
@@ -102,7 +102,7 @@ describe('one byte of one payload changed in the file', () => {
   });
 });
 
-describe('a stream cut short, or rewritten whole, in the file', () => {
+describeOnEmbeddedFile('a stream cut short, or rewritten whole, in the file', () => {
   let ledger: RunningLedger;
   let stream: string;
   let other: string;

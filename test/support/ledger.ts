@@ -35,6 +35,9 @@ export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'ledger-e2e-
  */
 export const onStandIn = (): boolean => process.env.LEDGER_STORE === 'kurrentdb-stand-in';
 const standIns = new Map<string, Promise<ProtocolStandIn>>();
+/** Ledgers running on each stand-in: a stand-in closes only once its ledgers have stopped. */
+const running = new Map<string, number>();
+let closing = false;
 
 async function storeEnv(dataDir: string): Promise<Record<string, string>> {
   if (!onStandIn()) return {};
@@ -42,13 +45,25 @@ async function storeEnv(dataDir: string): Promise<Record<string, string>> {
   return { KURRENTDB_URL: (await standIns.get(dataDir)!).url };
 }
 
+/**
+ * For specs that edit the embedded store's own file (events.db) as someone with disk access would:
+ * they have no counterpart on the stand-in, so its run lists them as skipped (they run in `e2e`).
+ */
+export const describeOnEmbeddedFile: jest.Describe = onStandIn() ? describe.skip : describe;
+
 /** The stand-in holding the log of a ledger started on `dataDir` (on-stand-in runs only). */
 export const standInOf = (dataDir: string): Promise<ProtocolStandIn> | undefined => standIns.get(dataDir);
 
+async function closeStandIn(dataDir: string): Promise<void> {
+  const standIn = standIns.get(dataDir);
+  standIns.delete(dataDir);
+  if (standIn) await (await standIn).close();
+}
+
+/** Closes every stand-in whose ledgers have stopped; the others close when their last ledger stops. */
 export async function closeStandIns(): Promise<void> {
-  const all = [...standIns.values()];
-  standIns.clear();
-  await Promise.all(all.map(async (s) => (await s).close()));
+  closing = true;
+  await Promise.all([...standIns.keys()].filter((d) => !running.get(d)).map(closeStandIn));
 }
 
 export async function startLedger(options: { dataDir?: string; datasets?: string; env?: Record<string, string> } = {}): Promise<RunningLedger> {
@@ -59,6 +74,7 @@ export async function startLedger(options: { dataDir?: string; datasets?: string
   );
   setUpHttp(app);
   await app.listen(0, '127.0.0.1');
+  running.set(dataDir, (running.get(dataDir) ?? 0) + 1);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -66,7 +82,11 @@ export async function startLedger(options: { dataDir?: string; datasets?: string
     dataDir,
     app,
     call: (method, path, body, headers = {}) => call(url, method, path, body, headers),
-    stop: () => app.close(),
+    stop: async () => {
+      await app.close();
+      running.set(dataDir, (running.get(dataDir) ?? 1) - 1);
+      if (closing && !running.get(dataDir)) await closeStandIn(dataDir);
+    },
   };
 }
 

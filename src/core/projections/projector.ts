@@ -51,6 +51,9 @@ const FLUSH_MS = 100;
 const REBUILD_PAGE = 5000;
 /** Facts that may wait to be written before folding waits for the writer: memory stays bounded. */
 const MAX_BACKLOG = 20_000;
+/** How soon a dropped subscription is followed again, doubling while it keeps dropping. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 /**
  * Keeps the read models current from the store's subscription, from the checkpoint in its projection
@@ -77,6 +80,9 @@ export class Projector {
    * migrated copy, another adapter) has other positions, so a checkpoint from one means nothing in the other.
    */
   private logIdentity: string | null = null;
+  private closed = false;
+  private retryMs = RETRY_FIRST_MS;
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: EventStore,
@@ -181,6 +187,8 @@ export class Projector {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.subscription?.close();
     this.flush();
     this.changes.complete();
@@ -194,8 +202,30 @@ export class Projector {
 
   private follow(): void {
     this.subscription = this.store.subscribe(this.checkpoint, {
-      append: (events) => this.handle(events),
-      dropped: (error) => this.fail(error),
+      append: (events) => {
+        this.retryMs = RETRY_FIRST_MS;
+        try {
+          const waiting = this.handle(events);
+          return waiting?.catch((error: unknown) => {
+            this.fail(error);
+            throw error;
+          });
+        } catch (error) {
+          this.fail(error);
+          throw error;
+        }
+      },
+      // A fold or save error has stopped the projector (above). Anything else is the log going away
+      // for a while (a KurrentDB node restarting, a leader changing): follow again from the checkpoint.
+      dropped: (error) => {
+        if (this.failure || this.closed) return;
+        this.options.log?.(`The projector's subscription dropped at position ${this.checkpoint}; following again in ${this.retryMs} ms: ${String(error)}`);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          if (!this.failure && !this.closed) this.follow();
+        }, this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+      },
     });
   }
 

@@ -13,16 +13,26 @@ import { recordedOf } from './kurrentdb-records';
 export class KurrentDbSubscription implements Subscription {
   private closed = false;
   private delivered: Position;
+  private headAtStart: Position | null = null;
   private caughtUpSaid = false;
 
   constructor(
     private readonly server: AllStreamSubscription,
     after: Position,
-    private readonly head: Promise<Position>,
+    head: Promise<Position>,
     private readonly handler: SubscriptionHandler,
     private readonly onClose: (s: KurrentDbSubscription) => void,
   ) {
     this.delivered = after;
+    // The client emits the server's errors on its stream; with no listener yet they would be thrown.
+    server.on('error', () => undefined);
+    head.then(
+      (position) => {
+        this.headAtStart = position;
+        this.sayCaughtUpIfThere();
+      },
+      (error: unknown) => this.drop(error),
+    );
     void this.run();
   }
 
@@ -34,11 +44,8 @@ export class KurrentDbSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
-    let head: Position;
     let group: RecordedEvent[] = [];
     try {
-      head = await this.head;
-      await this.sayCaughtUpIfThere(head);
       for await (const resolved of this.server) {
         if (this.closed) return;
         const e = recordedOf(resolved);
@@ -52,20 +59,22 @@ export class KurrentDbSubscription implements Subscription {
         group = [];
         await this.handler.append(append);
         this.delivered = e.position;
-        await this.sayCaughtUpIfThere(head);
+        this.sayCaughtUpIfThere();
       }
-      if (!this.closed) throw new Error('KurrentDB subscription ended');
+      throw new Error('the server ended the KurrentDB subscription');
     } catch (error) {
-      if (this.closed) return;
-      this.closed = true;
-      this.onClose(this);
-      void this.server.unsubscribe().catch(() => undefined);
-      this.handler.dropped?.(error);
+      this.drop(error);
     }
   }
 
-  private async sayCaughtUpIfThere(head: Position): Promise<void> {
-    if (this.caughtUpSaid || this.delivered < head || this.closed) return;
+  private drop(error: unknown): void {
+    if (this.closed) return;
+    this.close();
+    this.handler.dropped?.(error);
+  }
+
+  private sayCaughtUpIfThere(): void {
+    if (this.caughtUpSaid || this.closed || this.headAtStart === null || this.delivered < this.headAtStart) return;
     this.caughtUpSaid = true;
     this.handler.caughtUp?.();
   }

@@ -1,0 +1,107 @@
+import { Projector } from '../src/core/projections/projector';
+import { migrate } from '../src/migration/migration';
+import { openEventStore } from '../src/store/open-event-store';
+import { freshIncident, killed } from './support/fixtures';
+import { ProtocolStandIn, startProtocolStandIn } from './support/kurrentdb-stand-in/stand-in';
+import { removeDir, RunningLedger, startLedger, tempDataDir } from './support/ledger';
+
+// The server on KurrentDB, as a user moves to it: over the protocol stand-in (an in-process gRPC
+// server built from the client's protocol definitions, NOT KurrentDB; see its README).
+
+jest.setTimeout(60_000);
+
+const KZ = 'kz-2022-unrest';
+const QUERIES = [
+  `/incidents/${KZ}/casualties`,
+  `/incidents/${KZ}/casualties?knownAt=2022-01-09T09:00:00%2B06:00`,
+  `/incidents/${KZ}/troop-presence?asOf=2022-01-08`,
+  `/incidents/${KZ}/situation?asOf=2022-01-06&knownAt=2022-01-07`,
+  `/incidents/${KZ}/timeline`,
+  `/sources/nyt-2022-01-10-putin-troops-stay/ledger`,
+  '/incidents',
+  '/sources',
+];
+
+/** An answer without its log positions: the one thing that differs between two logs holding the same events. */
+const withoutPositions = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutPositions);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'position').map(([k, v]) => [k, withoutPositions(v)]));
+  }
+  return value;
+};
+
+const answers = async (ledger: RunningLedger) =>
+  Promise.all(QUERIES.map(async (q) => {
+    const res = await ledger.call('GET', q);
+    expect(res.status).toBe(200);
+    return withoutPositions(res.json);
+  }));
+
+describe('the server on KurrentDB (the protocol stand-in, not KurrentDB)', () => {
+  let standIn: ProtocolStandIn;
+  const dirs: string[] = [];
+  beforeEach(async () => {
+    standIn = await startProtocolStandIn();
+  });
+  afterEach(async () => {
+    await standIn.close();
+    dirs.splice(0).forEach(removeDir);
+  });
+
+  it('follows the log again when the server drops its subscriptions: nothing missed, nothing folded twice, ready throughout', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const ledger = await startLedger({ dataDir, env: { KURRENTDB_URL: standIn.url } });
+    try {
+      const { incidentId, sourceId } = await ledger.call('GET', '/health').then(() => freshIncident(ledger));
+      let last = 0;
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 5; i++) last = (await ledger.call('POST', `/incidents/${incidentId}/events`, killed(sourceId, 10 * round + i, { occurredAt: `2022-01-${10 + round}` }))).json.events[0].position;
+        standIn.dropSubscriptions();
+      }
+      const tallies = await ledger.call('GET', `/incidents/${incidentId}/casualties?minPosition=${last}`);
+      expect(tallies.status).toBe(200);
+      // 15 reports of one category, each day's latest standing: the last of day 12 is 24.
+      const timeline = await ledger.call('GET', `/incidents/${incidentId}/timeline?minPosition=${last}`);
+      expect(timeline.json.entries).toHaveLength(15);
+      expect(new Set(timeline.json.entries.map((e: any) => e.eventId)).size).toBe(15);
+      expect(ledger.app.get(Projector).failure).toBeNull();
+      expect((await ledger.call('GET', '/health/ready')).status).toBe(200);
+      // A write after the drops is seen too: the registry followed again as well.
+      const { incidentId: another } = await freshIncident(ledger);
+      expect((await ledger.call('GET', `/incidents/${another}`)).status).toBe(200);
+    } finally {
+      await ledger.stop();
+    }
+  });
+
+  it('answers the same after the Kazakhstan data set is migrated from the embedded store, but for positions, and its chains verify', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    let ledger = await startLedger({ dataDir, datasets: 'kazakhstan-2022' });
+    const before = await answers(ledger);
+    const verifiedBefore = (await ledger.call('GET', '/audit/verify')).json;
+    await ledger.stop();
+
+    const source = openEventStore({ dataDir });
+    const target = openEventStore({ kurrentdbUrl: standIn.url });
+    try {
+      expect(await migrate(source, target)).toMatchObject({ outcome: 'done', copiedEvents: verifiedBefore.checked });
+    } finally {
+      await source.close();
+      await target.close();
+    }
+
+    // The same data directory (its projections folded from the embedded log), now pointed at KurrentDB.
+    ledger = await startLedger({ dataDir, env: { KURRENTDB_URL: standIn.url } });
+    try {
+      expect(await answers(ledger)).toEqual(before);
+      expect((await ledger.call('GET', '/audit/verify')).json).toEqual({ ok: true, checked: verifiedBefore.checked, broken: [] });
+      const heads = (await ledger.call('GET', '/audit/heads')).json;
+      expect(heads.position).toBeGreaterThan(verifiedBefore.checked); // the server's positions, not the embedded store's
+    } finally {
+      await ledger.stop();
+    }
+  });
+});
