@@ -6,9 +6,11 @@ import { LEDGER_CONFIG, ledgerConfig } from './config';
 import { DataSetsModule } from './datasets/datasets.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { HostileTrafficModule } from './http/hostile-traffic.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LineageModule } from './lineage/lineage.module';
 import { LiveModule } from './live/live.module';
+import { OperationsModule } from './operations/operations.module';
 import { ReplayModule } from './replay/replay.module';
 import { SourcesModule } from './sources/sources.module';
 import { StoreModule } from './store/store.module';
@@ -25,7 +27,9 @@ export class AppModule {
           cache: true,
           load: [() => ({ [LEDGER_CONFIG]: ledgerConfig({ ...process.env, ...overrides }) })],
         }),
+        OperationsModule,
         StoreModule,
+        HostileTrafficModule,
         // The global guard: every route declares the role it requires (API.md "Access").
         AccessModule,
         SourcesModule,

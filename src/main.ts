@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { LedgerConfig, ledgerConfig, listenRefusal } from './config';
 import { setUpHttp } from './http/http.setup';
+import { installShutdown } from './lifecycle/shutdown';
 
 async function bootstrap(): Promise<void> {
   // AppModule.forRoot() reads .env into the environment; the configuration is then checked here, before
@@ -21,6 +22,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: logLevels(process.env.LOG_LEVEL) });
   setUpHttp(app);
+  installShutdown(app);
   const { port, host, dataDir, apiKeys, logLevel } = config;
   app.useLogger(logLevels(logLevel));
   await app.listen(port, host);
