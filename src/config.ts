@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { isRole, ROLES } from './access/roles';
+import { TrafficConfig, trafficConfig } from './http/traffic-config';
 
 /** API.md's configuration table, read from the environment (and .env, through @nestjs/config). */
 export interface LedgerConfig {
@@ -22,6 +23,8 @@ export interface LedgerConfig {
     recentBytes: number;
     replayAppends: number;
   };
+  /** Rate limits, open live streams per client, slow-client timeouts, CORS: src/http/traffic-config.ts. */
+  traffic: TrafficConfig;
 }
 
 /** A whole number from the environment, within bounds, or the default when unset. */
@@ -74,6 +77,7 @@ export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig
       recentBytes: whole(env, 'LIVE_RECENT_BYTES', 32 * 2 ** 20, 1024),
       replayAppends: whole(env, 'LIVE_REPLAY_APPENDS', 1000),
     },
+    traffic: trafficConfig(env),
   };
 }
 
