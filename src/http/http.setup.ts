@@ -2,20 +2,32 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type { Server } from 'node:http';
+import { ConfigService } from '@nestjs/config';
+import { LedgerConfig, LEDGER_CONFIG } from '../config';
+import { jsonParser, refuseDeclaredTooLarge } from './body-limit';
 import { InvalidInput } from '../core/errors';
 import { BEARER } from '../access/role.decorator';
 import { serveDashboard } from './dashboard';
 import { errorBody, ErrorBodyFilter } from './error-body.filter';
 import { encodeJsonFast } from './json-body';
-import { refuseHostileShapes, requireJsonAndWellFormedUrl, verifyUtf8 } from './strict-input';
+import { refuseHostileShapes, requireJsonAndWellFormedUrl } from './strict-input';
+import { TrafficConfig } from './traffic-config';
 import { fieldErrors } from '../validation/check';
 
 /** Everything the HTTP edge needs, shared by main.ts and the end-to-end specs. */
 export function setUpHttp(app: NestExpressApplication): INestApplication {
+  const traffic = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG).traffic;
+  boundSlowClients(app.getHttpServer() as Server, traffic);
+  app.use(securityHeaders());
+  if (traffic.corsOrigins.length > 0) enableCors(app, traffic.corsOrigins);
+  app.use(refuseDeclaredTooLarge);
   serveDashboard(app);
   app.use(encodeJsonFast);
   app.use(requireJsonAndWellFormedUrl);
-  app.useBodyParser('json', { limit: '1mb', verify: verifyUtf8 });
+  // express.json (1 MiB) behind a cut-off that answers 413 at the limit, never reading a body whole.
+  app.use(jsonParser);
   app.use(refuseHostileShapes);
   app.useGlobalPipes(
     new ValidationPipe({
@@ -60,4 +72,43 @@ export function setUpHttp(app: NestExpressApplication): INestApplication {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Helmet's headers, its Content-Security-Policy included: everything from this origin only, which is
+ * how the dashboard (public/: one script, one style sheet, EventSource to the same origin) and the
+ * OpenAPI UI (/docs: scripts from files, inline styles) are built. No `upgrade-insecure-requests`: the
+ * server may well be reached over plain HTTP on a private network, where that would break the page.
+ */
+const securityHeaders = () =>
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { upgradeInsecureRequests: null, connectSrc: ["'self'"] },
+    },
+  });
+
+/** CORS for the origins in CORS_ORIGINS (`*`: any); with none configured no CORS header is sent. */
+function enableCors(app: NestExpressApplication, origins: string[]): void {
+  app.enableCors({
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Last-Event-ID', 'Cache-Control'],
+    exposedHeaders: ['ETag', 'Retry-After', 'X-Event-Hash', 'X-Event-Position', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * Slow clients (slow-loris): a client has HTTP_HEADERS_TIMEOUT_MS to send its headers and
+ * HTTP_REQUEST_TIMEOUT_MS to send its whole request, else Node answers 408 and closes the connection.
+ * Node checks these every `connectionsCheckingInterval` (30 s by default), so the check runs at least
+ * as often as a quarter of the headers timeout. They bound receiving a request only: a live stream's
+ * request is complete once its headers are in, so no stream is ever cut by them.
+ */
+function boundSlowClients(server: Server, traffic: TrafficConfig): void {
+  server.headersTimeout = traffic.headersTimeoutMs;
+  server.requestTimeout = traffic.requestTimeoutMs;
+  const checking = server as Server & { connectionsCheckingInterval?: number };
+  checking.connectionsCheckingInterval = Math.max(50, Math.min(30_000, Math.floor(traffic.headersTimeoutMs / 4)));
 }
