@@ -17,8 +17,6 @@ module.exports = {
       displayName: 'e2e-stand-in',
       testMatch: ['<rootDir>/{src,test}/**/*.e2e.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/on-stand-in.ts'],
-      // Every append and read is a gRPC round trip here: more time than on the embedded store.
-      testTimeout: 30_000,
     },
   ],
 };

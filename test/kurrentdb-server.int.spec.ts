@@ -1,3 +1,4 @@
+import { main as verifyCli } from '../src/cli/verify';
 import { Projector } from '../src/core/projections/projector';
 import { migrate } from '../src/migration/migration';
 import { openEventStore } from '../src/store/open-event-store';
@@ -102,6 +103,32 @@ describe('the server on KurrentDB (the protocol stand-in, not KurrentDB)', () =>
       expect(heads.position).toBeGreaterThan(verifiedBefore.checked); // the server's positions, not the embedded store's
     } finally {
       await ledger.stop();
+    }
+  });
+});
+
+describe('an event rewritten on the KurrentDB node (the protocol stand-in, not KurrentDB)', () => {
+  it('is found by /audit/verify and npm run verify, each naming the stream and revision', async () => {
+    const standIn = await startProtocolStandIn();
+    const dataDir = tempDataDir();
+    const ledger = await startLedger({ dataDir, env: { KURRENTDB_URL: standIn.url } });
+    try {
+      const { incidentId, sourceId } = await freshIncident(ledger);
+      const posted = await ledger.call('POST', `/incidents/${incidentId}/events`, { events: [killed(sourceId, 5), killed(sourceId, 6), killed(sourceId, 7)] });
+      expect(posted.status).toBe(201);
+      expect((await ledger.call('GET', '/audit/verify')).json.ok).toBe(true);
+      // One figure changed in the stored JSON: 6 becomes 9.
+      standIn.rewrite(`incident-${incidentId}`, 1, (data) => Buffer.from(data.toString('utf8').replace('"best":6', '"best":9')));
+      const verified = (await ledger.call('GET', '/audit/verify')).json;
+      expect(verified.ok).toBe(false);
+      expect(verified.broken).toEqual([expect.objectContaining({ stream: `incident-${incidentId}`, revision: 1 })]);
+      const lines: string[] = [];
+      expect(await verifyCli([standIn.url], (line) => lines.push(line))).toBe(1);
+      expect(lines.join('\n')).toContain(`BROKEN stream incident-${incidentId} revision 1`);
+    } finally {
+      await ledger.stop();
+      await standIn.close();
+      removeDir(dataDir);
     }
   });
 });

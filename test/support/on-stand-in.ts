@@ -5,3 +5,5 @@ process.env.LEDGER_STORE = 'kurrentdb-stand-in';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { closeStandIns } = require('./ledger') as typeof import('./ledger');
 afterAll(() => closeStandIns());
+// Every append and read is a gRPC round trip here: more time than on the embedded store.
+jest.setTimeout(30_000);

@@ -25,6 +25,11 @@ export interface ProtocolStandIn {
    * (one per correlation id), not the calls; every other method counts calls.
    */
   calls: Record<string, number>;
+  /**
+   * Rewrites the stored data of one event in place, as someone with access to a node's files
+   * could (tests of what auditors catch); nothing else of the event changes.
+   */
+  rewrite(stream: string, revision: number, change: (data: Buffer) => Buffer): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,11 @@ export async function startProtocolStandIn(options: { batchAppend?: boolean } = 
     dropSubscriptions: () => subscriptions.dropAll(grpc.status.UNAVAILABLE, 'protocol stand-in: subscriptions dropped (as on a node restart or leader change)'),
     writeSystemEvent,
     calls,
+    rewrite: (stream, revision, change) => {
+      const event = log.stream(stream)?.find((e) => e.revision === BigInt(revision));
+      if (!event) throw new Error(`protocol stand-in: no event at ${stream}@${revision}`);
+      (event as { data: Uint8Array }).data = change(Buffer.from(event.data));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         subscriptions.dropAll(grpc.status.UNAVAILABLE, 'protocol stand-in: server closing');
