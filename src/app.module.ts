@@ -27,7 +27,8 @@ export class AppModule {
           cache: true,
           load: [() => ({ [LEDGER_CONFIG]: ledgerConfig({ ...process.env, ...overrides }) })],
         }),
-        OperationsModule,
+        // First: its request hook sees every request before any other middleware.
+        OperationsModule.forRoot(overrides),
         StoreModule,
         HostileTrafficModule,
         // The global guard: every route declares the role it requires (API.md "Access").

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppendObserver } from '../operations/append-observer';
 import { AppendResult, EventStore, RecordedEvent } from '../core/event-store/event-store';
 import { IdempotencyConflict, InvalidInput, NotFound, TooLarge } from '../core/errors';
 import { canonicalId } from '../core/events';
@@ -32,6 +33,7 @@ export class IncidentLog {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly register: Register,
     private readonly projector: Projector,
+    @Optional() private readonly observer?: AppendObserver,
   ) {}
 
   async registerIncident(body: RegisterIncident): Promise<{ created: boolean; entity: Incident }> {
@@ -52,6 +54,11 @@ export class IncidentLog {
 
   /** POST /incidents/:id/events: one event or an atomic batch; `created` is false when nothing new was stored. */
   async report(incidentId: string, body: unknown, ifMatch?: string): Promise<{ created: boolean; answer: AppendAnswer }> {
+    // The metrics hook (appends by outcome, latency, events stored): see src/operations/metrics.ts.
+    return this.observer ? this.observer.observe(() => this.decideReport(incidentId, body, ifMatch)) : this.decideReport(incidentId, body, ifMatch);
+  }
+
+  private async decideReport(incidentId: string, body: unknown, ifMatch?: string): Promise<{ created: boolean; answer: AppendAnswer }> {
     const incident = this.incident(incidentId);
     const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
     const { events: raw, expectedRevision: bodyRevision } = isBatch ? (body as { events: unknown; expectedRevision?: unknown }) : { events: [body], expectedRevision: undefined };
