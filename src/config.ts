@@ -77,7 +77,7 @@ export function ledgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig
       recentBytes: whole(env, 'LIVE_RECENT_BYTES', 32 * 2 ** 20, 1024),
       replayAppends: whole(env, 'LIVE_REPLAY_APPENDS', 1000),
     },
-    traffic: trafficConfig(env),
+    traffic: trafficConfig(env, apiKeys.length > 0),
   };
 }
 

@@ -363,6 +363,17 @@ describe('slow clients (HTTP_HEADERS_TIMEOUT_MS=600, HTTP_REQUEST_TIMEOUT_MS=120
     expect(answer.ms).toBeLessThan(4_000);
   });
 
+  it('in open local mode (no API_KEYS, loopback only) counts no client unless told to: no rate limit, 60 live streams from one IP', async () => {
+    const incidentId = `inc-${randomUUID().slice(0, 8)}`;
+    expect((await call(ledger.url, 'POST', '/incidents', { id: incidentId, title: 'Unrest' })).status).toBe(201);
+    const reply = await call(ledger.url, 'GET', `/incidents/${incidentId}`);
+    expect(reply.headers.get('x-ratelimit-limit')).toBeNull();
+    const controllers = Array.from({ length: 60 }, () => new AbortController());
+    const statuses = await Promise.all(controllers.map(async (c) => (await fetch(`${ledger.url}/incidents/${incidentId}/casualties/live`, { signal: c.signal })).status));
+    controllers.forEach((c) => c.abort());
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
   it('never cuts a live stream: its request was whole once its headers were in', async () => {
     const incidentId = `inc-${randomUUID().slice(0, 8)}`;
     expect((await call(ledger.url, 'POST', '/incidents', { id: incidentId, title: 'Unrest' })).status).toBe(201);

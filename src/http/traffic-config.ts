@@ -7,6 +7,11 @@
  *   and its whole request (headers and body); a slow-loris client is cut off with 408. A live stream's
  *   request is whole once its headers are in, so these never end a stream.
  * - CORS_ORIGINS: origins allowed to call from a browser, comma-separated (`*` for any); unset: no CORS headers.
+ *
+ * The two limits per client default to 6,000 a minute and 50 streams when API keys are configured (a
+ * server on the network). In open local mode (no API_KEYS) the server listens on loopback only, where
+ * every client has the same IP, so they are off unless set: a local dashboard, bench or test with a
+ * few hundred live clients is not one client.
  */
 export interface TrafficConfig {
   ratePerMinute: number;
@@ -24,7 +29,7 @@ const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
   return n;
 };
 
-export function trafficConfig(env: NodeJS.ProcessEnv): TrafficConfig {
+export function trafficConfig(env: NodeJS.ProcessEnv, withKeys: boolean): TrafficConfig {
   const headersTimeoutMs = whole(env, 'HTTP_HEADERS_TIMEOUT_MS', 20_000, 100, 600_000);
   const requestTimeoutMs = whole(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000);
   if (requestTimeoutMs < headersTimeoutMs) throw new Error(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
@@ -33,8 +38,8 @@ export function trafficConfig(env: NodeJS.ProcessEnv): TrafficConfig {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/i.test(origin)) throw new Error(`CORS_ORIGINS: "${origin}" is not an origin such as https://example.org (scheme and host, no path), nor *`);
   }
   return {
-    ratePerMinute: whole(env, 'RATE_LIMIT_PER_MINUTE', 6_000, 0, 10_000_000),
-    liveMaxPerClient: whole(env, 'LIVE_MAX_PER_CLIENT', 50, 0, 1_000_000),
+    ratePerMinute: whole(env, 'RATE_LIMIT_PER_MINUTE', withKeys ? 6_000 : 0, 0, 10_000_000),
+    liveMaxPerClient: whole(env, 'LIVE_MAX_PER_CLIENT', withKeys ? 50 : 0, 0, 1_000_000),
     headersTimeoutMs,
     requestTimeoutMs,
     corsOrigins,
