@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStore } from '../src/core/event-store/event-store';
 import { EVENT_STORE } from '../src/core/event-store/event-store.token';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { freshIncident, killed } from './support/fixtures';
 import { removeDir, Reply, RunningLedger, startLedger, tempDataDir } from './support/ledger';
 import { SseClient } from './support/sse';
@@ -246,6 +247,29 @@ describe('GET /health and /health/ready', () => {
     const line = (await lineOf(requestId), logLines().filter((l) => l.requestId === requestId && l.status === 503)[0]);
     expect(line).toMatchObject({ level: 'WARN', status: 503, url: '/health/ready' });
     expect(JSON.stringify(line)).not.toContain('stack');
+  });
+});
+
+describe('an unexpected error', () => {
+  it('is logged as an error with its stack, bound to the request id, and its request line is an error too', async () => {
+    // Nest's Logger through the JSON logger, as main.ts sets it up (test/support/ledger.ts keeps Nest's console logger).
+    ledger.app.useLogger(ledger.app.get(PinoNestLogger));
+    const { incidentId } = await freshIncident(as('admin'));
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const streamHead = store.streamHead;
+    store.streamHead = async () => {
+      throw new Error('the disk is on fire');
+    };
+    const requestId = `ops-${randomUUID()}`;
+    try {
+      expect((await get(`/incidents/${incidentId}/events`, { ...bearer('reader'), 'x-request-id': requestId })).status).toBe(500);
+    } finally {
+      store.streamHead = streamHead;
+    }
+    expect(await lineOf(requestId)).toMatchObject({ level: 'ERROR', status: 500 });
+    const error = logLines().find((l) => l.requestId === requestId && l.status === undefined);
+    expect(error).toMatchObject({ level: 'ERROR', context: 'Errors' });
+    expect(JSON.stringify(error)).toMatch(/the disk is on fire.*\\n +at /);
   });
 });
 

@@ -19,10 +19,12 @@ import { Reply, removeDir, RunningLedger, startLedger } from './support/ledger';
 const INCIDENTS = 2;
 const EVENT_SUBSCRIBERS = 150; // per incident, on GET /events/live?incident=
 const VIEW_SUBSCRIBERS = 4; // per incident, on GET /incidents/:id/timeline/live (the whole timeline per update)
+/** SOAK_SCALE multiplies the requests (a longer soak by hand: SOAK_SCALE=4 npx jest test/soak.int.spec.ts). */
+const SCALE = Math.max(1, Number(process.env.SOAK_SCALE) || 1);
 const WRITERS = 6;
-const WRITES_EACH = 50; // every 10th one a repeat of an earlier body: answered 200, stores nothing, sends no update
+const WRITES_EACH = 50 * SCALE; // every 10th one a repeat of an earlier body: answered 200, stores nothing, sends no update
 const READERS = 3;
-const READS_EACH = 100;
+const READS_EACH = 100 * SCALE;
 const WARM_UP = 60;
 const RSS_BOUND = 1.25;
 
@@ -128,12 +130,17 @@ describe('a bounded soak: writers, readers and a few hundred live subscribers at
     let requests = 0;
     let appendedEvents = 0;
     const rss: number[] = [];
+    const heap: number[] = [];
     let sampling: NodeJS.Timeout | undefined;
     const timed = async (kind: 'write' | 'read', send: () => Promise<Reply>, expected: number[], what: string): Promise<Reply> => {
       const started = performance.now();
       const reply = await send();
       latencies[kind].push(performance.now() - started);
-      if (++requests === WARM_UP) sampling = setInterval(() => rss.push(process.memoryUsage().rss), 200);
+      if (++requests === WARM_UP) sampling = setInterval(() => {
+        const { rss: resident, heapUsed } = process.memoryUsage();
+        rss.push(resident);
+        heap.push(heapUsed);
+      }, 200);
       if (!expected.includes(reply.status)) failures.push(`${what}: ${reply.status} ${reply.text.slice(0, 200)}`);
       return reply;
     };
@@ -219,6 +226,7 @@ describe('a bounded soak: writers, readers and a few hundred live subscribers at
       subscribers: subscribers.length,
       updatesDelivered: delivered,
       rssMiB: rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0).map(mib),
+      heapUsedMiB: heap.filter((_, i) => i % Math.max(1, Math.floor(heap.length / 12)) === 0).map(mib),
       rssMiddleThirdMaxMiB: mib(middleMax),
       rssLastThirdMaxMiB: mib(lastMax),
     };
@@ -232,5 +240,5 @@ describe('a bounded soak: writers, readers and a few hundred live subscribers at
     const clients = (await ledger.call('GET', '/metrics')).text;
     expect(clients).toContain(`ledger_live_clients{kind="events"} ${INCIDENTS * EVENT_SUBSCRIBERS}`);
     expect(clients).toContain(`ledger_live_clients{kind="views"} ${INCIDENTS * VIEW_SUBSCRIBERS}`);
-  }, 120_000);
+  }, 120_000 * SCALE);
 });
