@@ -1,7 +1,7 @@
 import { jsonEvent, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
-import { IdempotencyConflict, RevisionConflict } from '../src/core/errors';
-import { KurrentDbEventStore } from '../src/core/event-store/kurrentdb/kurrentdb-event-store';
+import { IdempotencyConflict, InvalidChain, RevisionConflict, TooLarge } from '../src/core/errors';
+import { KurrentDbEventStore, LEDGER_STREAMS } from '../src/core/event-store/kurrentdb/kurrentdb-event-store';
 import { eventStoreContract } from './event-store.contract';
 import { ProtocolStandIn, startProtocolStandIn } from './support/kurrentdb-stand-in/stand-in';
 
@@ -17,35 +17,35 @@ afterAll(async () => {
   await Promise.all(standIns.map((s) => s.close()));
 });
 
-const PREFIXES = ['s-'];
+const STREAMS = '^s-';
 
 eventStoreContract('KurrentDB adapter on the protocol stand-in (not KurrentDB)', async () => {
   const standIn = await startProtocolStandIn();
   standIns.push(standIn);
-  let store = new KurrentDbEventStore(standIn.url, { streamPrefixes: PREFIXES });
+  let store = new KurrentDbEventStore(standIn.url, { streams: STREAMS });
   return {
     store,
     reopen: async () => {
       await store.close();
-      store = new KurrentDbEventStore(standIn.url, { streamPrefixes: PREFIXES });
+      store = new KurrentDbEventStore(standIn.url, { streams: STREAMS });
       return store;
     },
-    another: async () => new KurrentDbEventStore(standIn.url, { streamPrefixes: PREFIXES }),
+    another: async () => new KurrentDbEventStore(standIn.url, { streams: STREAMS }),
   };
 });
 
 const realServer = process.env.KURRENTDB_URL;
 if (realServer) {
   eventStoreContract(`KurrentDB adapter on a real KurrentDB server (${realServer})`, async () => {
-    let store = new KurrentDbEventStore(realServer, { streamPrefixes: PREFIXES });
+    let store = new KurrentDbEventStore(realServer, { streams: STREAMS });
     return {
       store,
       reopen: async () => {
         await store.close();
-        store = new KurrentDbEventStore(realServer, { streamPrefixes: PREFIXES });
+        store = new KurrentDbEventStore(realServer, { streams: STREAMS });
         return store;
       },
-      another: async () => new KurrentDbEventStore(realServer, { streamPrefixes: PREFIXES }),
+      another: async () => new KurrentDbEventStore(realServer, { streams: STREAMS }),
     };
   });
 } else {
@@ -62,7 +62,7 @@ describe('KurrentDB adapter on the protocol stand-in (not KurrentDB): its mappin
   let client: KurrentDBClient;
   beforeEach(async () => {
     standIn = await startProtocolStandIn();
-    store = new KurrentDbEventStore(standIn.url, { streamPrefixes: ['incident-', 'sources', 'incidents'] });
+    store = new KurrentDbEventStore(standIn.url, { streams: LEDGER_STREAMS });
     client = KurrentDBClient.connectionString(standIn.url);
   });
   afterEach(async () => {
@@ -91,7 +91,7 @@ describe('KurrentDB adapter on the protocol stand-in (not KurrentDB): its mappin
 
   it('takes the Append path when the server does not offer BatchAppend, with the same answers', async () => {
     const plain = await startProtocolStandIn({ batchAppend: false });
-    const other = new KurrentDbEventStore(plain.url, { streamPrefixes: ['incident-'] });
+    const other = new KurrentDbEventStore(plain.url, { streams: LEDGER_STREAMS });
     try {
       const first = await other.appendToStream('incident-a', [noted(1)]);
       await expect(other.appendToStream('incident-a', [noted(2)], { expectedRevision: 5 })).rejects.toBeInstanceOf(RevisionConflict);
@@ -150,11 +150,49 @@ describe('KurrentDB adapter on the protocol stand-in (not KurrentDB): its mappin
     again.close();
   });
 
+  it('passes over events in its streams that it did not write: reads page past them, the head is its own last event, appends after one are refused by name', async () => {
+    const start = await store.headPosition();
+    const mine = await store.appendToStream('incident-a', [noted(1)]);
+    // Someone else's events: in a stream named like the ledger's, and in streams that only start like them.
+    for (let i = 0; i < 20; i++) await client.appendToStream('incident-b', jsonEvent({ type: 'Foreign', data: { i } }));
+    await client.appendToStream('sources-of-another-app', jsonEvent({ type: 'Foreign', data: {} }));
+    await client.appendToStream('incidents2', jsonEvent({ type: 'Foreign', data: {} }));
+    const later = await store.appendToStream('incident-c', [noted(2)]);
+    await client.appendToStream('incident-c', jsonEvent({ type: 'Foreign', data: {} }));
+    expect((await store.readAll({ after: start, limit: 1 })).map((e) => e.event.n)).toEqual([1]);
+    expect((await store.readAll({ after: mine.position, limit: 1 })).map((e) => e.event.n)).toEqual([2]);
+    expect((await store.readAll({ after: start })).map((e) => e.stream)).toEqual(['incident-a', 'incident-c']);
+    expect(await store.headPosition()).toBe(later.position);
+    const caught: number[] = [];
+    let caughtUp = false;
+    const sub = store.subscribe(start, { append: (events) => void caught.push(...events.map((e) => e.event.n as number)), caughtUp: () => void (caughtUp = true) });
+    await until(() => caughtUp);
+    expect(caught).toEqual([1, 2]);
+    sub.close();
+    const refused = store.appendToStream('incident-c', [noted(3)]);
+    await expect(refused).rejects.toBeInstanceOf(InvalidChain);
+    await expect(refused).rejects.toThrow(/incident-c revision 1: holds an event the ledger did not write/);
+  });
+
+  it('answers an append beyond the server\'s MaxAppendSize as too large, storing nothing', async () => {
+    const small = await startProtocolStandIn({ maxAppendSize: 20_000 });
+    const other = new KurrentDbEventStore(small.url, { streams: LEDGER_STREAMS });
+    try {
+      const big = Array.from({ length: 50 }, (_, i) => ({ id: randomUUID(), type: 'Noted', body: { n: i, text: 'x'.repeat(400) } }));
+      await expect(other.appendToStream('incident-a', big)).rejects.toBeInstanceOf(TooLarge);
+      expect(await other.readStream('incident-a')).toEqual([]);
+      expect((await other.appendToStream('incident-a', big.slice(0, 10))).written).toBe(true);
+    } finally {
+      await other.close();
+      await small.close();
+    }
+  });
+
   it('finds an event another writer stored with the same ledger id, whatever KurrentDB\'s own id window says', async () => {
     const e = noted(1);
     const first = await store.appendToStream('incident-a', [e]);
     // Another process's adapter, started later: it knows nothing of the stream until it reads it.
-    const other = new KurrentDbEventStore(standIn.url, { streamPrefixes: ['incident-'] });
+    const other = new KurrentDbEventStore(standIn.url, { streams: LEDGER_STREAMS });
     try {
       for (let i = 0; i < 30; i++) await store.appendToStream('incident-a', [noted(100 + i)]);
       const again = await other.appendToStream('incident-a', [{ ...e, body: { ...e.body } }]);

@@ -21,8 +21,8 @@ export class RuleBroken extends Error {
 export class NotFound extends Error {}
 
 export class RevisionConflict extends Error {
-  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
-    super(`Stream ${stream} is at revision ${actual}, not the expected ${expected}`);
+  constructor(readonly stream: string, readonly expected: number, readonly actual: number, message?: string) {
+    super(message ?? `Stream ${stream} is at revision ${actual}, not the expected ${expected}`);
   }
 }
 

@@ -12,6 +12,10 @@ export const INCIDENTS_STREAM = 'incidents';
  * The registry of sources and incidents, folded from their own streams and kept current by an
  * asynchronous subscription: whoever registers waits for the position it wrote (`waitFor`).
  */
+/** How soon a dropped subscription is followed again, doubling while it keeps dropping. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
 @Injectable()
 export class Register implements OnModuleInit, OnModuleDestroy {
   private readonly sources = new Map<string, Source>();
@@ -21,6 +25,8 @@ export class Register implements OnModuleInit, OnModuleDestroy {
   private readonly waiters = new PositionWaiters();
   private readonly logger = new Logger('Registry');
   private closed = false;
+  private retryMs = RETRY_FIRST_MS;
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -37,20 +43,26 @@ export class Register implements OnModuleInit, OnModuleDestroy {
   private follow(): void {
     this.subscription = this.store.subscribe(this.position, {
       append: (events) => {
+        this.retryMs = RETRY_FIRST_MS;
         events.forEach((e) => this.apply(e));
         this.position = events[events.length - 1].position;
         this.waiters.reached(this.position);
       },
       dropped: (error) => {
         if (this.closed) return;
-        this.logger.error(`The registry's subscription dropped at position ${this.position}; following again: ${String(error)}`);
-        setTimeout(() => this.follow(), 100);
+        this.logger.error(`The registry's subscription dropped at position ${this.position}; following again in ${this.retryMs} ms: ${String(error)}`);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          if (!this.closed) this.follow();
+        }, this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
       },
     });
   }
 
   onModuleDestroy(): void {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.subscription?.close();
   }
 

@@ -4,7 +4,7 @@
  * atomic per request, answered the way KurrentDB encodes success and WrongExpectedVersion.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { Any, Empty, RpcCode, sharedPb, statusPb, streamIdentifier, streamName, streamsPb, uuidToString } from './protocol';
 import type { AppendOutcome, EventLog, ExpectedState, ProposedEvent } from './log';
 
@@ -72,7 +72,39 @@ function appendResp(outcome: AppendOutcome, expected: ExpectedState): streamsPb.
   return resp;
 }
 
-export function appendHandler(log: EventLog) {
+/** KurrentDB's default MaxAppendSize: the data and metadata of one append, in bytes. */
+export const MAX_APPEND_SIZE = 1_048_576;
+
+const appendSize = (proposed: ProposedEvent[]): number => proposed.reduce((n, e) => n + e.data.length + e.metadata.length, 0);
+
+/** The Append RPC's answer to an append over the limit: an error whose metadata names it, as the server sends. */
+function tooLargeForAppend(maxAppendSize: number): grpc.ServiceError {
+  const metadata = new Metadata();
+  metadata.set('exception', 'maximum-append-size-exceeded');
+  metadata.set('maximum-append-size', String(maxAppendSize));
+  return Object.assign(new Error('Maximum Append Size of ' + maxAppendSize + ' Exceeded.'), {
+    code: status.INVALID_ARGUMENT, details: `Maximum Append Size of ${maxAppendSize} Exceeded.`, metadata,
+  });
+}
+
+/** The BatchAppend answer to an append over the limit: a google.rpc.Status packing MaximumAppendSizeExceeded. */
+function tooLargeForBatch(correlationId: sharedPb.UUID, stream: string, maxAppendSize: number): streamsPb.BatchAppendResp {
+  const resp = new streamsPb.BatchAppendResp();
+  resp.setCorrelationId(correlationId);
+  resp.setStreamIdentifier(streamIdentifier(stream));
+  const exceeded = new sharedPb.MaximumAppendSizeExceeded();
+  exceeded.setMaxappendsize(maxAppendSize);
+  const details = new Any();
+  details.pack(exceeded.serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
+  const error = new statusPb.Status();
+  error.setCode(RpcCode.INVALID_ARGUMENT);
+  error.setMessage(`Maximum Append Size of ${maxAppendSize} Exceeded.`);
+  error.setDetails(details);
+  resp.setError(error);
+  return resp;
+}
+
+export function appendHandler(log: EventLog, maxAppendSize = MAX_APPEND_SIZE) {
   return (call: grpc.ServerReadableStream<streamsPb.AppendReq, streamsPb.AppendResp>, callback: grpc.sendUnaryData<streamsPb.AppendResp>) => {
     let options: streamsPb.AppendReq.Options | undefined;
     const proposed: ProposedEvent[] = [];
@@ -85,6 +117,7 @@ export function appendHandler(log: EventLog) {
     call.on('end', () => {
       if (failed) return;
       if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'AppendReq without options' });
+      if (appendSize(proposed) > maxAppendSize) return callback(tooLargeForAppend(maxAppendSize));
       const expected = appendExpected(options);
       const outcome = log.append(streamName(options.getStreamIdentifier()), expected, proposed);
       callback(null, appendResp(outcome, expected));
@@ -165,7 +198,7 @@ function batchResp(
 }
 
 /** `served` is told of every append answered over the (long-lived) BatchAppend call. */
-export function batchAppendHandler(log: EventLog, served: () => void = () => undefined) {
+export function batchAppendHandler(log: EventLog, served: () => void = () => undefined, maxAppendSize = MAX_APPEND_SIZE) {
   return (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>) => {
     const pending = new Map<string, PendingBatch>();
     call.on('data', (req: streamsPb.BatchAppendReq) => {
@@ -184,6 +217,11 @@ export function batchAppendHandler(log: EventLog, served: () => void = () => und
       for (const message of req.getProposedMessagesList()) batch.proposed.push(proposedEvent(message));
       if (!req.getIsFinal()) return;
       pending.delete(key);
+      if (appendSize(batch.proposed) > maxAppendSize) {
+        served();
+        call.write(tooLargeForBatch(correlationId, streamName(batch.options.getStreamIdentifier()), maxAppendSize));
+        return;
+      }
       const expected = batchExpected(batch.options);
       const outcome = log.append(streamName(batch.options.getStreamIdentifier()), expected, batch.proposed);
       served();

@@ -17,7 +17,7 @@ import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 export { streamsPb, sharedPb, statusPb, featuresPb, StreamsService, ServerFeaturesService, Any, Empty, Timestamp };
 
 /** google.rpc.Code values the stand-in answers with (code.proto). */
-export const RpcCode = { FAILED_PRECONDITION: 9 } as const;
+export const RpcCode = { INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9 } as const;
 
 const U64 = (1n << 64n) - 1n;
 

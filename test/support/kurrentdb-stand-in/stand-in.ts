@@ -43,7 +43,7 @@ function counted<H extends (...args: never[]) => void>(calls: Record<string, num
   }) as H;
 }
 
-export async function startProtocolStandIn(options: { batchAppend?: boolean } = {}): Promise<ProtocolStandIn> {
+export async function startProtocolStandIn(options: { batchAppend?: boolean; maxAppendSize?: number } = {}): Promise<ProtocolStandIn> {
   const batchAppend = options.batchAppend ?? true;
   const log = new EventLog();
   const subscriptions = new Subscriptions();
@@ -61,9 +61,9 @@ export async function startProtocolStandIn(options: { batchAppend?: boolean } = 
   const server = new grpc.Server();
   const streams: grpc.UntypedServiceImplementation = {
     read: counted(calls, 'Read', readHandler(log, subscriptions)),
-    append: counted(calls, 'Append', appendHandler(log)),
+    append: counted(calls, 'Append', appendHandler(log, options.maxAppendSize)),
   };
-  if (batchAppend) streams.batchAppend = batchAppendHandler(log, () => (calls.BatchAppend = (calls.BatchAppend ?? 0) + 1));
+  if (batchAppend) streams.batchAppend = batchAppendHandler(log, () => (calls.BatchAppend = (calls.BatchAppend ?? 0) + 1), options.maxAppendSize);
   server.addService(StreamsService, streams);
   server.addService(ServerFeaturesService, {
     getSupportedMethods: counted(calls, 'GetSupportedMethods', supportedMethodsHandler({ batchAppend })),

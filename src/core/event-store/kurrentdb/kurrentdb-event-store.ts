@@ -1,8 +1,9 @@
 import {
-  BACKWARDS, END, KurrentDBClient, NO_STREAM, ResolvedEvent, StreamNotFoundError, streamNameFilter, WrongExpectedVersionError,
+  BACKWARDS, END, KurrentDBClient, MaxAppendSizeExceededError, NO_STREAM, ResolvedEvent, StreamNotFoundError, streamNameFilter,
+  WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
-import { IdempotencyConflict, InvalidChain, RevisionConflict } from '../../errors';
+import { IdempotencyConflict, InvalidChain, RevisionConflict, TooLarge } from '../../errors';
 import { canonical, contentOf, sha256 } from '../chain';
 import {
   AppendedEvent, AppendOptions, AppendResult, EventStore, EventToAppend, ImportOutcome, ReadOptions, RecordedEvent, StreamHead,
@@ -10,20 +11,23 @@ import {
 } from '../event-store';
 import { checkImportedAppend } from '../imported-append';
 import { Position, START } from '../position';
-import { positionOf, proposedEvent, recordedOf, serverPosition } from './kurrentdb-records';
+import { proposedEvent, recordedOf, serverPosition, serverPositionOf } from './kurrentdb-records';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
 import { emptyStream, StreamIndex, StreamState } from './stream-index';
 
 export interface KurrentDbOptions {
-  /** The ledger's streams: `$all` reads and subscriptions are filtered to these prefixes on the server. */
-  streamPrefixes: string[];
+  /** The ledger's streams, as a regular expression on stream names: `$all` reads and subscriptions are filtered to them on the server. */
+  streams: string;
   /** Ledger ids kept in memory to decide appends (streams beyond it are read again when next written). */
   indexedIds?: number;
   now?: () => Date;
 }
 
-/** The ledger's own streams: the sources, the incidents, and each incident's events. */
-export const LEDGER_STREAM_PREFIXES = ['sources', 'incidents', 'incident-'];
+/** The ledger's own streams, by their exact names: the sources, the incidents, and each incident's events. */
+export const LEDGER_STREAMS = '^(sources|incidents|incident-.+)$';
+
+/** Events read from the server per page when the ledger's events are picked out of them. */
+const SERVER_PAGE = 1000;
 
 /** Attempts at one append when other writers keep moving the stream (each one re-reads only what it missed). */
 const ATTEMPTS = 8;
@@ -45,12 +49,12 @@ export class KurrentDbEventStore implements EventStore {
 
   constructor(url: string, private readonly options: KurrentDbOptions) {
     this.client = KurrentDBClient.connectionString(url);
-    this.index = new StreamIndex(options.indexedIds ?? 500_000);
+    this.index = new StreamIndex(options.indexedIds ?? 1_000_000);
     this.now = options.now ?? (() => new Date());
   }
 
   private filter() {
-    return streamNameFilter({ prefixes: this.options.streamPrefixes });
+    return streamNameFilter({ regex: this.options.streams });
   }
 
   /** One decision at a time per stream within this process (other processes are met by the server's check). */
@@ -103,12 +107,12 @@ export class KurrentDbEventStore implements EventStore {
       });
       const outcome = await this.write(stream, state, written);
       if (outcome === 'conflict') {
-        if (attempt >= ATTEMPTS) throw new RevisionConflict(stream, state.revision, state.revision);
+        if (attempt >= ATTEMPTS) throw contention(stream, state.revision);
         state = await this.refresh(stream, state);
         continue;
       }
       const readBack = await this.readStream(stream, { after: state.revision, limit: written.length });
-      if (readBack.length !== written.length || readBack.some((e, i) => e.hash !== written[i].hash)) {
+      if (readBack.length !== written.length || readBack.some((e, i) => e.hash !== written[i].hash || e.append.id !== append.id)) {
         // KurrentDB answered a resend of events another writer stored first (its own id check): decide again on what it holds.
         state = await this.refresh(stream, state);
         continue;
@@ -164,6 +168,10 @@ export class KurrentDbEventStore implements EventStore {
       return 'written';
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return 'conflict';
+      if (error instanceof MaxAppendSizeExceededError) {
+        const bytes = events.reduce((n, e) => n + Buffer.byteLength(e.json) + 200, 0);
+        throw new TooLarge(`This append's stored form (about ${bytes} bytes) exceeds the KurrentDB server's MaxAppendSize of ${error.maxAppendSize} bytes: send it in smaller batches`);
+      }
       throw error;
     }
   }
@@ -177,13 +185,33 @@ export class KurrentDbEventStore implements EventStore {
     return state;
   }
 
-  /** Brings `state` up to what the server holds, reading only the events after its revision. */
+  /**
+   * Brings `state` up to what the server holds, reading only the events after its revision. An event
+   * the ledger did not write (no ledger metadata) stops it: the stream's chain cannot go on past it.
+   */
   private async refresh(stream: string, state: StreamState): Promise<StreamState> {
     for (;;) {
-      const page = await this.readStream(stream, { after: state.revision, limit: 4096 });
+      const raw = await this.readRaw(stream, state.revision, 4096);
+      const page = raw.map((resolved) => {
+        const e = recordedOf(resolved);
+        if (!e) throw new InvalidChain(stream, Number(resolved.event?.revision ?? -1), 'holds an event the ledger did not write (no ledger metadata): no append can follow it');
+        return e;
+      });
       this.index.grew(stream, state, page);
-      if (page.length < 4096) return state;
+      if (raw.length < 4096) return state;
     }
+  }
+
+  /** A stream's events after a revision, as the server has them. */
+  private async readRaw(stream: string, after: number, limit: number): Promise<ResolvedEvent[]> {
+    const events: ResolvedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(stream, { fromRevision: BigInt(after + 1), maxCount: limit })) events.push(resolved);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
   }
 
   importAppend(stream: string, events: RecordedEvent[]): Promise<ImportOutcome> {
@@ -208,7 +236,7 @@ export class KurrentDbEventStore implements EventStore {
           this.index.grew(stream, state, events);
           return 'written';
         }
-        if (attempt >= ATTEMPTS) throw new RevisionConflict(stream, first - 1, state.revision);
+        if (attempt >= ATTEMPTS) throw contention(stream, state.revision);
         state = await this.refresh(stream, state);
       }
     });
@@ -217,34 +245,33 @@ export class KurrentDbEventStore implements EventStore {
   async readStream(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     if (limit <= 0) return [];
-    const events: RecordedEvent[] = [];
-    try {
-      const reading = this.client.readStream(stream, { fromRevision: BigInt((options.after ?? -1) + 1), maxCount: limit });
-      for await (const resolved of reading) {
-        const e = recordedOf(resolved);
-        if (e) events.push(e);
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-    return events;
+    return (await this.readRaw(stream, options.after ?? -1, limit)).flatMap((resolved) => recordedOf(resolved) ?? []);
   }
 
   async readAll(options: ReadOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after ?? START;
     const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
-    if (limit <= 0 || upTo <= after) return [];
     const events: RecordedEvent[] = [];
-    // A read from a position includes the event at it: one more than asked for, that one skipped.
-    const reading = this.client.readAll({ fromPosition: serverPosition(after), maxCount: Math.min(limit + 1, Number.MAX_SAFE_INTEGER), filter: this.filter() });
-    for await (const resolved of reading) {
-      const e = recordedOf(resolved as ResolvedEvent);
-      if (!e || e.position <= after) continue;
-      if (e.position > upTo) break;
-      events.push(e);
-      if (events.length >= limit) break;
+    let after = options.after ?? START;
+    // Server pages until `limit` of the ledger's events are gathered or the log ends: events in the
+    // ledger's streams that it did not write are passed over, never mistaken for the end of the log.
+    while (events.length < limit && after < upTo) {
+      const page = Math.min(limit - events.length, SERVER_PAGE) + 1;
+      let read = 0;
+      let last = after;
+      // A read from a position includes the event at it: that one is skipped.
+      for await (const resolved of this.client.readAll({ fromPosition: serverPosition(after), maxCount: page, filter: this.filter() })) {
+        read += 1;
+        const position = serverPositionOf(resolved as ResolvedEvent);
+        if (position === null || position <= after) continue;
+        last = position;
+        if (position > upTo) break;
+        const e = recordedOf(resolved as ResolvedEvent);
+        if (e) events.push(e);
+        if (events.length >= limit) break;
+      }
+      if (read < page || last === after || last > upTo) break;
+      after = last;
     }
     return events;
   }
@@ -269,11 +296,22 @@ export class KurrentDbEventStore implements EventStore {
     return null;
   }
 
+  /** The position of the ledger's last event (events in its streams that it did not write are passed over). */
   async headPosition(): Promise<Position> {
-    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, filter: this.filter() })) {
-      if (resolved.event?.position) return positionOf(resolved.event.position.commit);
+    const page = 16;
+    let from: ReturnType<typeof serverPosition> | typeof END = END;
+    for (;;) {
+      let read = 0;
+      let last: Position | null = null;
+      // Backwards from a position: the events before it.
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: page, filter: this.filter() })) {
+        read += 1;
+        if (recordedOf(resolved as ResolvedEvent)) return serverPositionOf(resolved as ResolvedEvent) ?? START;
+        last = serverPositionOf(resolved as ResolvedEvent);
+      }
+      if (read < page || last === null) return START;
+      from = serverPosition(last);
     }
-    return START;
   }
 
   async close(): Promise<void> {
@@ -281,3 +319,7 @@ export class KurrentDbEventStore implements EventStore {
     await this.client.dispose();
   }
 }
+
+/** Other writers kept moving the stream through every attempt. */
+const contention = (stream: string, revision: number): RevisionConflict =>
+  new RevisionConflict(stream, revision, revision, `Stream ${stream} kept moving (last seen at revision ${revision}) while ${ATTEMPTS} attempts to append were made: try again`);

@@ -32,6 +32,10 @@ export const proposedEvent = (stream: string, e: { id: string; type: string; jso
     metadata: { append, hash: e.hash } satisfies LedgerMetadata,
   });
 
+/** The server's position of a KurrentDB event, whoever wrote it. */
+export const serverPositionOf = (resolved: ResolvedEvent): Position | null =>
+  resolved.event?.position ? positionOf(resolved.event.position.commit) : null;
+
 /** The server's position of an event as the ledger writes it. */
 export function positionOf(commit: bigint): Position {
   if (commit > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`KurrentDB position ${commit} is beyond 2^53: the ledger cannot carry it exactly`);
@@ -47,7 +51,10 @@ export function recordedOf(resolved: ResolvedEvent): RecordedEvent | null {
   const e = resolved.event;
   if (!e || !e.isJson || typeof e.data !== 'object' || e.data === null) return null;
   const metadata = e.metadata as Partial<LedgerMetadata> | undefined;
-  if (!metadata?.append || typeof metadata.hash !== 'string' || !e.position) return null;
+  if (!metadata?.append || typeof metadata.hash !== 'string') return null;
+  if (!e.position) {
+    throw new Error(`KurrentDB sent ${e.streamId}@${e.revision} without its log position: the ledger needs KurrentDB, or EventStoreDB 22.10 or later`);
+  }
   const json = canonical(e.data);
   const event = JSON.parse(json) as Record<string, unknown>;
   return {
