@@ -347,6 +347,7 @@ describe('slow clients (HTTP_HEADERS_TIMEOUT_MS=600, HTTP_REQUEST_TIMEOUT_MS=120
       }
     });
     expect(statusOf(answer.text)).toBe(408);
+    expect(bodyOf(answer.text)).toEqual({ statusCode: 408, error: 'Request Timeout', message: expect.stringContaining('HTTP_HEADERS_TIMEOUT_MS') });
     expect(answer.ms).toBeGreaterThanOrEqual(550);
     expect(answer.ms).toBeLessThan(3_000);
   });

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ConfigService } from '@nestjs/config';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 import { jsonParser, refuseDeclaredTooLarge } from './body-limit';
@@ -111,4 +112,26 @@ function boundSlowClients(server: Server, traffic: TrafficConfig): void {
   server.requestTimeout = traffic.requestTimeoutMs;
   const checking = server as Server & { connectionsCheckingInterval?: number };
   checking.connectionsCheckingInterval = Math.max(50, Math.min(30_000, Math.floor(traffic.headersTimeoutMs / 4)));
+  server.on('clientError', answerClientError);
+}
+
+/** What Node's HTTP parser refuses before any route sees the request, by its error code. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time (HTTP_HEADERS_TIMEOUT_MS for the headers, HTTP_REQUEST_TIMEOUT_MS for the whole request)'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request line and headers are over 16 KiB'],
+};
+
+/**
+ * Node's answer to a request its parser refuses (a malformed request line or header, headers over
+ * 16 KiB, a client too slow), with API.md's error body instead of Node's bare status line. As Node
+ * does: nothing when the connection is gone or an answer was already begun, and the connection closes.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const message = socket as Duplex & { _httpMessage?: { headersSent?: boolean } };
+  if (error.code === 'ECONNRESET' || !socket.writable || message._httpMessage?.headersSent) return void socket.destroy();
+  const [statusCode, reason, text] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not well-formed HTTP/1.1'];
+  const body = JSON.stringify({ statusCode, error: reason, message: text });
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
