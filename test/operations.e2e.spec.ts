@@ -129,6 +129,15 @@ describe('GET /metrics', () => {
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
   });
 
+  it('is in the OpenAPI document: the reader role, a text/plain answer, the errors with the error body', async () => {
+    const doc = (await get('/docs-json')).json;
+    const operation = doc.paths['/metrics'].get;
+    expect(operation['x-required-role']).toBe('reader');
+    expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(operation.responses['200'].content)).toEqual(['text/plain']);
+    for (const status of ['400', '401', '403', '500']) expect(operation.responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+  });
+
   it('counts appends by outcome, their latency and events, rejected requests by status, the projection lag and live clients', async () => {
     const before = await scrape();
     const delta = (after: Map<string, number>, name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
