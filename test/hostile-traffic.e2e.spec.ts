@@ -117,6 +117,16 @@ describe('rate limit per key (RATE_LIMIT_PER_MINUTE=5)', () => {
     expect((await ledger.call('GET', '/incidents', undefined, bearer(ADMIN))).status).toBe(200);
   });
 
+  it('declares 429 with Retry-After in the OpenAPI document on every route but the health probes', async () => {
+    const doc = (await ledger.call('GET', '/docs-json')).json;
+    for (const [path, operations] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(operations)) {
+        if (op['x-required-role'] === 'none') expect([method, path, op.responses['429']]).toEqual([method, path, undefined]);
+        else expect([method, path, op.responses['429']?.headers?.['Retry-After']?.required]).toEqual([method, path, true]);
+      }
+    }
+  });
+
   it('never counts the health probes', async () => {
     for (let i = 0; i < 30; i++) {
       const reply = await ledger.call('GET', '/health');
@@ -350,6 +360,15 @@ describe('slow clients (HTTP_HEADERS_TIMEOUT_MS=600, HTTP_REQUEST_TIMEOUT_MS=120
     expect(bodyOf(answer.text)).toEqual({ statusCode: 408, error: 'Request Timeout', message: expect.stringContaining('HTTP_HEADERS_TIMEOUT_MS') });
     expect(answer.ms).toBeGreaterThanOrEqual(550);
     expect(answer.ms).toBeLessThan(3_000);
+  });
+
+  it('answers what Node\'s HTTP parser refuses with the error body too: headers over 16 KiB (431), a malformed request (400)', async () => {
+    const huge = await raw(ledger, (write) => void write(`GET /incidents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`));
+    expect(statusOf(huge.text)).toBe(431);
+    expect(bodyOf(huge.text)).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: expect.any(String) });
+    const malformed = await raw(ledger, (write) => void write('GET /incidents HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n'));
+    expect(statusOf(malformed.text)).toBe(400);
+    expect(bodyOf(malformed.text)).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
   });
 
   it('cuts off a client that dribbles its body', async () => {

@@ -1,6 +1,6 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
@@ -70,6 +70,7 @@ export function setUpHttp(app: NestExpressApplication): INestApplication {
       })
       .build(),
   );
+  declareTooManyRequests(document, traffic);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   return app;
@@ -134,4 +135,27 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   socket.end(
     `HTTP/1.1 ${statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * Every route that needs a key may answer 429 (the rate limit; on a live route also the open-stream
+ * limit), with Retry-After; the health probes never do. Declared here, where the limits are, rather
+ * than on each route.
+ */
+function declareTooManyRequests(document: OpenAPIObject, traffic: TrafficConfig): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method) || typeof operation !== 'object' || operation === null) continue;
+      const op = operation as { responses?: Record<string, unknown>; 'x-required-role'?: string; security?: Array<Record<string, unknown>> };
+      if (op['x-required-role'] === 'none' || op.responses === undefined) continue;
+      const live = (op.security ?? []).some((scheme) => 'streamToken' in scheme);
+      op.responses['429'] = {
+        description:
+          `Too many requests from this client (its API key, or its IP without one): more than RATE_LIMIT_PER_MINUTE (${traffic.ratePerMinute || 'off'}) in a minute` +
+          (live ? `, or already LIVE_MAX_PER_CLIENT (${traffic.liveMaxPerClient || 'off'}) live streams open` : ''),
+        headers: { 'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'integer' } } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+      };
+    }
+  }
 }
