@@ -13,7 +13,7 @@ import { Reply, removeDir, RunningLedger, startLedger } from './support/ledger';
 // after a warm-up of the first WARM_UP requests) cover the server and the clients together; the
 // clients keep only positions, not messages, so that what they hold does not grow with the run.
 // Memory "levels off": the largest sample of the last third of the run is at most RSS_BOUND (25 %)
-// above the largest of the middle third (a leak of a few kB per request over ~700 requests, or held
+// above the largest of the middle third (a leak of a few kB per request over ~1,300 requests, or held
 // messages, would show; garbage collection's sawtooth stays well inside it).
 
 const INCIDENTS = 2;
@@ -22,10 +22,10 @@ const VIEW_SUBSCRIBERS = 4; // per incident, on GET /incidents/:id/timeline/live
 /** SOAK_SCALE multiplies the requests (a longer soak by hand: SOAK_SCALE=4 npx jest test/soak.int.spec.ts). */
 const SCALE = Math.max(1, Number(process.env.SOAK_SCALE) || 1);
 const WRITERS = 6;
-const WRITES_EACH = 50 * SCALE; // every 10th one a repeat of an earlier body: answered 200, stores nothing, sends no update
+const WRITES_EACH = 100 * SCALE; // every 10th one a repeat of an earlier body: answered 200, stores nothing, sends no update
 const READERS = 3;
-const READS_EACH = 100 * SCALE;
-const WARM_UP = 60;
+const READS_EACH = 200 * SCALE;
+const WARM_UP = 120;
 const RSS_BOUND = 1.25;
 
 /** A lean SSE subscriber: keeps the ids of its `update` messages (and, if asked, the events' ids), not the messages. */
