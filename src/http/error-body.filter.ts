@@ -14,7 +14,7 @@ export interface ErrorBody {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 415: 'Unsupported Media Type', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
-  413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 };
 
 const body = (statusCode: number, message: string, details?: FieldError[]): ErrorBody => ({
@@ -32,6 +32,11 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof IdempotencyConflict) return body(409, error.message, [{ field: 'id', message: error.message }]);
   if (error instanceof TooLarge) return body(413, error.message);
   if (error instanceof NotCaughtUp) return body(503, error.message);
+  // The disk under DATA_DIR is full (SQLite's SQLITE_FULL, or the system's ENOSPC): nothing of the request was stored.
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return body(507, 'The disk is full: nothing of this request was stored; free space where the server keeps its data (DATA_DIR) and send it again');
+  }
   const parserError = error as { type?: string; status?: number; message?: string };
   if (parserError?.type === 'entity.parse.failed') {
     return body(400, `Malformed JSON: ${parserError.message}`, [{ field: '(body)', message: `the body is not valid JSON: ${parserError.message}` }]);
