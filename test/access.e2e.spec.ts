@@ -60,6 +60,7 @@ const TABLE: Record<string, Need> = {
   'GET /audit/verify': 'auditor',
   'GET /audit/heads': 'auditor',
   'GET /audit/key': 'auditor',
+  'GET /metrics': 'reader',
   // Health: the probes carry no key
   'GET /health': 'none',
   'GET /health/ready': 'none',

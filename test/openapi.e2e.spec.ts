@@ -399,6 +399,7 @@ const cases: Case[] = [
   ['GET /health', 200, (p) => p.call('GET', '/health')],
   ['GET /health, If-None-Match', 304, (p) => p.conditional('/health')],
   ['GET /health/ready', 200, (p) => p.call('GET', '/health/ready')],
+  ['GET /metrics', 200, (p) => p.call('GET', '/metrics')],
   ['GET /health/ready, a URL that is not well-formed UTF-8', 400, (p) => p.call('GET', '/health/ready?x=%FF')],
 ];
 
