@@ -47,12 +47,30 @@ const write = db.transaction((m) => {
   checkpoint.run(m.checkpoint.position, m.checkpoint.version);
 });
 let failed = null;
+// Writes wait here in order; one that finds the disk full is tried again (with those after it kept
+// waiting) until there is room, so a full disk delays the saves without losing or reordering any.
+const queue = [];
+let retry = null;
+let closing = false;
+const full = (error) => /SQLITE_FULL|database or disk is full|ENOSPC/.test(String((error && error.code) || '') + String(error));
+const run = () => {
+  retry = null;
+  while (queue.length > 0) {
+    const m = queue[0];
+    // After a failed write nothing more is written: a later checkpoint must never pass facts that were not saved.
+    if (failed) { queue.shift(); parentPort.postMessage({ seq: m.seq, failed }); continue; }
+    try { write(m); queue.shift(); parentPort.postMessage({ seq: m.seq }); }
+    catch (error) {
+      if (full(error) && !closing) { retry = setTimeout(run, 250); return; }
+      failed = String((error && error.stack) || error);
+    }
+  }
+  if (closing) { db.close(); parentPort.close(); }
+};
 parentPort.on('message', (m) => {
-  if (m.type === 'close') { db.close(); parentPort.close(); return; }
-  // After a failed write nothing more is written: a later checkpoint must never pass facts that were not saved.
-  if (failed) { parentPort.postMessage({ seq: m.seq, failed }); return; }
-  try { write(m); parentPort.postMessage({ seq: m.seq }); }
-  catch (error) { failed = String((error && error.stack) || error); parentPort.postMessage({ seq: m.seq, failed }); }
+  if (m.type === 'close') { closing = true; if (retry) { clearTimeout(retry); } run(); return; }
+  queue.push(m);
+  if (!retry && queue.length === 1) run();
 });
 `;
 

@@ -54,6 +54,8 @@ const MAX_BACKLOG = 20_000;
 /** How soon a dropped subscription is followed again, doubling while it keeps dropping. */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** How soon a save that found the disk full is tried again. */
+const DISK_FULL_RETRY_MS = 250;
 
 /**
  * Keeps the read models current from the store's subscription, from the checkpoint in its projection
@@ -81,6 +83,8 @@ export class Projector {
    */
   private logIdentity: string | null = null;
   private closed = false;
+  /** A save found the disk full: it is tried again every DISK_FULL_RETRY_MS. */
+  private diskFull = false;
   private retryMs = RETRY_FIRST_MS;
   private retryTimer?: NodeJS.Timeout;
 
@@ -234,7 +238,7 @@ export class Projector {
     if (this.checkpoint === START) this.logIdentity = identityOf(events[0]);
     const decoded = this.decodeFresh(events);
     this.record(decoded);
-    if (this.pending.length >= FLUSH_EVENTS) this.flush();
+    if (this.pending.length >= FLUSH_EVENTS) this.flushOrRetry();
     else this.flushTimer ??= setTimeout(() => this.flushSafely(), FLUSH_MS);
     this.waiters.reached(this.checkpoint);
     // Folding waits for the writer when too much waits to be written.
@@ -347,9 +351,27 @@ export class Projector {
 
   private flushSafely(): void {
     try {
-      this.flush();
+      this.flushOrRetry();
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /**
+   * A save that finds the disk full is kept (the facts stay in memory, answered from there) and tried
+   * again a little later, so that the projector goes on once space is freed; any other error throws.
+   */
+  private flushOrRetry(): void {
+    try {
+      this.flush();
+      if (this.diskFull) this.options.log?.(`Projections saved again at position ${this.checkpoint}: the disk has room again`);
+      this.diskFull = false;
+    } catch (error) {
+      if (!isDiskFull(error) || this.closed) throw error;
+      if (!this.diskFull) this.options.log?.(`The disk is full: the projections are kept in memory and saved once there is room (position ${this.checkpoint}): ${String(error)}`);
+      this.diskFull = true;
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = setTimeout(() => this.flushSafely(), DISK_FULL_RETRY_MS);
     }
   }
 
@@ -359,5 +381,11 @@ export class Projector {
     this.options.log?.(`Projector stopped at position ${this.checkpoint}: ${this.failure.stack ?? this.failure.message}`);
   }
 }
+
+/** SQLite's SQLITE_FULL or the system's ENOSPC. */
+export const isDiskFull = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || /SQLITE_FULL|database or disk is full|ENOSPC/.test(String(error));
+};
 
 const identityOf = (first: RecordedEvent): string => `${first.hash}@${first.position}`;
