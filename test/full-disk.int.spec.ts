@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProjectionStore } from '../src/core/projections/projection-store';
 import { SOURCE_TEXT } from './support/fixtures';
 import { buildServer, request, ServerProcess, startServer } from './support/server-process';
 
@@ -138,4 +139,30 @@ describeWithTmpfs(title, () => {
     server = await startServer(main, { dataDir: dir });
     expect((await request(server.url, 'GET', '/audit/verify')).json).toEqual(expect.objectContaining({ ok: true, checked: acknowledged.length + 2 }));
   }, 120_000);
+
+  it("the projections' writer thread keeps what finds the disk full and writes it, in order, once space is freed", async () => {
+    const store = new ProjectionStore(join(dir, 'writer', 'projections.db'));
+    try {
+      const big = 'x'.repeat(4000);
+      let position = 0;
+      const rows = (n: number) => Array.from({ length: n }, () => ({ position: ++position, json: JSON.stringify({ position, big }), partitions: ['incident:a'] }));
+      // Past a megabyte written on this thread, the writer thread takes over.
+      for (let i = 0; i < 3; i++) store.write(rows(100), [], { position, version: 'v' });
+      store.write(rows(10), [], { position, version: 'v' });
+      await store.drain();
+      const filler = fill(dir);
+      for (let i = 0; i < 5; i++) store.write(rows(100), [], { position, version: 'v' });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Not written, not failed: still answered from memory.
+      expect(store.backlog()).toBe(500);
+      expect(store.partition('incident:a', position)).toHaveLength(position);
+      rmSync(filler);
+      await store.drain();
+      expect(store.checkpoint()).toEqual({ position, version: 'v' });
+      expect(store.partitionSize('incident:a')).toBe(position);
+    } finally {
+      await store.close();
+      rmSync(join(dir, 'writer'), { recursive: true, force: true });
+    }
+  }, 30_000);
 });
