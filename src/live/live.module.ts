@@ -23,7 +23,11 @@ import { closeLingering } from './sse-channel';
 export class LiveModule implements BeforeApplicationShutdown {
   constructor(private readonly views: LiveViews, private readonly events: LiveEvents) {}
 
-  /** Before the HTTP server closes: every stream ends with a last message, so none holds the close up. */
+  /**
+   * Before the HTTP server closes: every stream ends with a last message (`event: shutdown`), so none
+   * holds the close up. On SIGTERM/SIGINT src/lifecycle/shutdown.ts has already done this, before it
+   * waited for the requests in flight; this covers app.close() called any other way (tests, the CLI).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.views.closeAll();
     this.events.closeAll();
