@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { removeDir, RunningLedger, startLedger } from './support/ledger';
 
 // The fuzz: random and malformed bodies, headers and query strings thrown at every route of the
@@ -393,6 +394,58 @@ async function fuzz(label: string, arbitrary: fc.Arbitrary<{ op: Operation; sent
   return { route: label, seed: result.seed, counterexample: shown, error };
 }
 
+/** Bytes over a socket, as they are; resolves with what came back before the server closed (or 3 s passed). */
+function sendRaw(bytes: Buffer): Promise<string> {
+  const { port } = new URL(ledger.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(received).toString('latin1'));
+    };
+    const timer = setTimeout(done, 3_000);
+    socket.on('data', (chunk) => {
+      received.push(chunk);
+      // One answer is enough: its head and its whole body (Content-Length) are in.
+      const text = Buffer.concat(received).toString('latin1');
+      const head = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, head))?.[1];
+      if (head >= 0 && length !== undefined && Buffer.byteLength(text.slice(head + 4), 'latin1') >= Number(length)) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    socket.end(bytes);
+  });
+}
+
+/** Requests that are not quite HTTP/1.1: request lines, header lines, framing (Content-Length and Transfer-Encoding) gone wrong. */
+const rawRequest: fc.Arbitrary<Buffer> = fc
+  .record({
+    method: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('GET', 'POST') }, { weight: 1, arbitrary: fc.constantFrom('G ET', 'get', 'PRI', 'CONNECT', 'TRACE', '', 'POST\t', 'GET\0') }),
+    path: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('/incidents', '/sources', '/audit/verify', '/incidents/ID/events', '/events/live', '/incidents/ID/casualties/live') },
+      { weight: 1, arbitrary: fc.constantFrom('*', 'http://127.0.0.1/incidents', '//incidents', '/incidents/ID/../../audit/verify', 'incidents', '/inc idents', '/%', '/\u00ff', '') },
+    ),
+    version: fc.oneof({ weight: 6, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'HTTP/9.9', 'http/1.1', '') }),
+    headers: fc.array(
+      fc.oneof(
+        { weight: 5, arbitrary: fc.constantFrom('Content-Type: application/json', 'Content-Type: application/json', 'Accept: */*', 'Connection: close', 'Expect: 100-continue', 'Upgrade: websocket', 'Connection: Upgrade', 'Content-Length: 5', 'Content-Length: -1', 'Content-Length: 5, 6', 'Content-Length: 99999999999999999999', 'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip, chunked', 'Transfer-Encoding: chunked, identity', 'Transfer-Encoding : chunked', 'Last-Event-ID: 0', 'If-Match: "0"', 'Host: 127.0.0.1') },
+        { weight: 1, arbitrary: fc.constantFrom('No colon here', ': empty name', ' Folded: continued', 'X-Null: a\0b', 'X-CR: a\rb', 'X-\u00e9: 1') },
+      ),
+      { maxLength: 5 },
+    ),
+    auth: fc.boolean(),
+    host: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    body: fc.constantFrom('', '{}', '{"id":"x"}', '5\r\n{"a":\r\n0\r\n\r\n', 'zz\r\n{}\r\n0\r\n\r\n', '3\r\n{}\r\n', '0\r\n\r\nGET /audit/verify HTTP/1.1\r\nHost: x\r\n\r\n', '{"title":"\u00ff"}'),
+  })
+  .map(({ method, path, version, headers, auth, host, body }) =>
+    Buffer.from(
+      `${method} ${path.replace('ID', ids.incident)} ${version}\r\n${[...(host ? ['Host: 127.0.0.1'] : []), ...headers, ...(auth ? [`Authorization: Bearer ${ADMIN}`] : [])].join('\r\n')}\r\n\r\n${body}`,
+      'latin1',
+    ));
+
 describe(`fuzz: every route of the OpenAPI document (seed ${SEED}, ${RUNS_PER_ROUTE} runs a route)`, () => {
   it('answers every malformed request with a 4xx and the error body, never a 5xx; the server stays up and the log is as before', async () => {
     const started = Date.now();
@@ -419,6 +472,37 @@ describe(`fuzz: every route of the OpenAPI document (seed ${SEED}, ${RUNS_PER_RO
     expect((await send({ method: 'GET', path: '/health', headers: {} })).status).toBe(200);
     const after = await logState();
     if (failures.length > 0) throw new Error(`The fuzz (FUZZ_SEED=${SEED}) found ${failures.length} route(s) answering wrong:\n${found}`);
+    expect(after).toBe(before);
+  });
+
+  it('answers requests that are not quite HTTP/1.1 with a 4xx and the error body (or a harmless read); the server stays up and the log is as before', async () => {
+    const started = Date.now();
+    const runs = Math.max(100, RUNS_PER_ROUTE * 5);
+    const seen = new Map<number, number>();
+    const result = await fc.check(
+      fc.asyncProperty(rawRequest, async (bytes) => {
+        const text = await sendRaw(bytes);
+        if (text === '') return; // the connection closed with no answer: nothing was asked that HTTP could read
+        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
+        seen.set(status, (seen.get(status) ?? 0) + 1);
+        if (status === 100 || status === 101) return;
+        if (status === 0) throw new Error(`not an HTTP answer: ${text.slice(0, 200)}`);
+        if (status >= 500) throw new Error(`a ${status}: ${text.slice(0, 400)}`);
+        const head = text.slice(0, text.indexOf('\r\n\r\n'));
+        if (status >= 400 && !/\r\ncontent-type: *application\/json/i.test(head)) throw new Error(`a ${status} that is not JSON: ${text.slice(0, 400)}`);
+        if (status >= 400 && !/"statusCode":\d{3},"error":"[^"]+","message":"/.test(text)) throw new Error(`a ${status} without the error body: ${text.slice(0, 400)}`);
+        if (status < 400 && /^POST /.test(bytes.toString('latin1')) && !/^POST \S*\/auth\//.test(bytes.toString('latin1'))) throw new Error(`a ${status} to a write: ${text.slice(0, 400)}`);
+      }),
+      { numRuns: runs, seed: SEED + 20_000, endOnFailure: true },
+    );
+    const histogram = [...seen].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
+    process.stdout.write(`fuzz (raw HTTP): ${runs} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED + 20_000}; answers ${histogram}\n`);
+    expect((await send({ method: 'GET', path: '/health', headers: {} })).status).toBe(200);
+    const after = await logState();
+    if (result.failed) {
+      const example = (result.counterexample?.[0] as Buffer | undefined)?.toString('latin1') ?? '?';
+      throw new Error(`The raw fuzz (FUZZ_SEED=${SEED}) found: ${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}\n  ${JSON.stringify(example)}`);
+    }
     expect(after).toBe(before);
   });
 });

@@ -362,13 +362,16 @@ describe('slow clients (HTTP_HEADERS_TIMEOUT_MS=600, HTTP_REQUEST_TIMEOUT_MS=120
     expect(answer.ms).toBeLessThan(3_000);
   });
 
-  it('answers what Node\'s HTTP parser refuses with the error body too: headers over 16 KiB (431), a malformed request (400)', async () => {
+  it('answers what Node\'s HTTP parser refuses with the error body too: headers over 16 KiB (431), a malformed request (400), no Host (400)', async () => {
     const huge = await raw(ledger, (write) => void write(`GET /incidents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`));
     expect(statusOf(huge.text)).toBe(431);
     expect(bodyOf(huge.text)).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: expect.any(String) });
     const malformed = await raw(ledger, (write) => void write('GET /incidents HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n'));
     expect(statusOf(malformed.text)).toBe(400);
     expect(bodyOf(malformed.text)).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+    const hostless = await raw(ledger, (write) => void write('GET /incidents HTTP/1.1\r\nConnection: close\r\n\r\n'));
+    expect(statusOf(hostless.text)).toBe(400);
+    expect(bodyOf(hostless.text)).toEqual(expect.objectContaining({ statusCode: 400, error: 'Bad Request', details: [{ field: 'Host', message: expect.any(String) }] }));
   });
 
   it('cuts off a client that dribbles its body', async () => {

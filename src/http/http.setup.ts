@@ -22,6 +22,7 @@ export function setUpHttp(app: NestExpressApplication): INestApplication {
   const traffic = app.get(ConfigService).getOrThrow<LedgerConfig>(LEDGER_CONFIG).traffic;
   boundSlowClients(app.getHttpServer() as Server, traffic);
   app.use(securityHeaders());
+  app.use(requireHost);
   if (traffic.corsOrigins.length > 0) enableCors(app, traffic.corsOrigins);
   app.use(refuseDeclaredTooLarge);
   serveDashboard(app);
@@ -114,6 +115,16 @@ function boundSlowClients(server: Server, traffic: TrafficConfig): void {
   const checking = server as Server & { connectionsCheckingInterval?: number };
   checking.connectionsCheckingInterval = Math.max(50, Math.min(30_000, Math.floor(traffic.headersTimeoutMs / 4)));
   server.on('clientError', answerClientError);
+  // Node answers an HTTP/1.1 request without Host with a bare 400; requireHost answers it with the error body.
+  (server as Server & { requireHostHeader?: boolean }).requireHostHeader = false;
+}
+
+/** RFC 9112: an HTTP/1.1 request without a Host header is 400 (answered here with API.md's error body). */
+function requireHost(req: Request, _res: Response, next: NextFunction): void {
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    return next(new InvalidInput([{ field: 'Host', message: 'an HTTP/1.1 request must carry a Host header' }]));
+  }
+  next();
 }
 
 /** What Node's HTTP parser refuses before any route sees the request, by its error code. */
