@@ -394,6 +394,25 @@ async function fuzz(label: string, arbitrary: fc.Arbitrary<{ op: Operation; sent
   return { route: label, seed: result.seed, counterexample: shown, error };
 }
 
+describe('found by the fuzz', () => {
+  it('a write with a query parameter is 400 naming it, and nothing is stored (it used to be ignored, the write stored)', async () => {
+    const state = await logState();
+    const cases: Array<[string, unknown]> = [
+      [`/incidents?knownAt=2022-01-06`, { id: `i-${randomUUID()}`, title: 'Unrest' }],
+      [`/sources?dryRun=true`, validBodies().source],
+      [`/incidents/${ids.incident}/events?expectedRevision=0`, validBodies().event],
+    ];
+    for (const [path, body] of cases) {
+      const reply = await ledger.call('POST', path, body, bearer(ADMIN));
+      expect(reply.status).toBe(400);
+      expect(reply.json).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String), details: [{ field: path.split('?')[1].split('=')[0], message: expect.stringContaining('takes no query parameter') }] });
+    }
+    // A caller with no key still learns 401 first.
+    expect((await ledger.call('POST', '/incidents?x=1', { id: `i-${randomUUID()}`, title: 'T' })).status).toBe(401);
+    expect(await logState()).toBe(state);
+  });
+});
+
 /** Bytes over a socket, as they are; resolves with what came back before the server closed (or 3 s passed). */
 function sendRaw(bytes: Buffer): Promise<string> {
   const { port } = new URL(ledger.url);

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModule, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ApiKeys } from '../access/keys';
@@ -8,6 +8,7 @@ import { ROLE_KEY } from '../access/role.decorator';
 import { LedgerConfig, LEDGER_CONFIG } from '../config';
 import { ClientIdentity } from './client-identity';
 import { LIVE_MAX_PER_CLIENT, LiveConnectionsGuard } from './live-connections';
+import { NoQueryOnWrites } from './no-query-on-writes';
 
 const traffic = (config: ConfigService) => config.getOrThrow<LedgerConfig>(LEDGER_CONFIG).traffic;
 
@@ -65,6 +66,8 @@ export class KeyThrottlerGuard extends ThrottlerGuard {
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },
     LiveConnectionsGuard,
     { provide: APP_GUARD, useExisting: LiveConnectionsGuard },
+    // Found by the fuzz: a write ignored any query parameter it was given.
+    { provide: APP_INTERCEPTOR, useClass: NoQueryOnWrites },
   ],
   exports: [LiveConnectionsGuard, ClientIdentity],
 })
