@@ -107,14 +107,14 @@ describe('the server killed (SIGKILL) at random moments', () => {
     };
 
     /** The incident's events list (GET /incidents/:id/events), page by page. */
-    const listEvents = async (url: string, incident: string): Promise<string[]> => {
-      const ids: string[] = [];
+    const listEvents = async (url: string, incident: string): Promise<Array<{ id: string; position: number; revision: number }>> => {
+      const all: Array<{ id: string; position: number; revision: number }> = [];
       let after = -1;
       for (;;) {
         const page = await request(url, 'GET', `/incidents/${incident}/events?after=${after}&limit=1000`);
         expect(page.status).toBe(200);
-        ids.push(...page.json.events.map((e: { id: string }) => e.id));
-        if (page.json.next === null) return ids;
+        all.push(...page.json.events);
+        if (page.json.next === null) return all;
         after = page.json.next;
       }
     };
@@ -133,24 +133,30 @@ describe('the server killed (SIGKILL) at random moments', () => {
       const ready = await request(url, 'GET', '/health/ready');
       expect(ready.status).toBe(200);
       const head: number = ready.json.details.store.head;
-      // Positions: every stream read whole, together exactly 1..head.
+      // Positions: every stream read whole (the registrations through GET /streams/:stream/events, each
+      // incident through its events list), together exactly 1..head, each stream's revisions 0..n-1.
       const positions: number[] = [];
       const byIncident = new Map<string, Map<string, number>>();
-      for (const stream of ['sources', 'incidents', ...incidents.map((i) => `incident-${i}`)]) {
-        const events = await readStream(url, stream);
+      const streams = [
+        ...['sources', 'incidents'].map((stream) => () => readStream(url, stream)),
+        ...incidents.map((incident) => async () => {
+          const events = await listEvents(url, incident);
+          // Ids: how often each is there.
+          const counts = new Map<string, number>();
+          for (const { id } of events) counts.set(id, (counts.get(id) ?? 0) + 1);
+          byIncident.set(incident, counts);
+          expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+          return events;
+        }),
+      ];
+      for (const read of streams) {
+        const events = await read();
         expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
         positions.push(...events.map((e) => e.position));
       }
       positions.sort((a, b) => a - b);
       expect(positions.length).toBe(head);
       expect(positions.every((p, i) => p === i + 1)).toBe(true);
-      // Ids, through the incident's events list: how often each is there.
-      for (const incident of incidents) {
-        const counts = new Map<string, number>();
-        for (const id of await listEvents(url, incident)) counts.set(id, (counts.get(id) ?? 0) + 1);
-        byIncident.set(incident, counts);
-        expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-      }
       const missing = acknowledged.flatMap((a) => a.ids.filter((id) => byIncident.get(a.incident)!.get(id) !== 1));
       expect(missing).toEqual([]);
       // An append whose answer never came: all of it or none of it.
