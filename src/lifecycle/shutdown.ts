@@ -36,7 +36,14 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
  * signal during the stop is ignored (the timeout bounds it).
  */
 export function installShutdown(app: INestApplication, options: { timeoutMs?: number; exit?: (code: number) => void } = {}): void {
-  const timeoutMs = options.timeoutMs ?? shutdownTimeoutMs();
+  let timeoutMs: number;
+  try {
+    timeoutMs = options.timeoutMs ?? shutdownTimeoutMs();
+  } catch (error) {
+    // A configuration error stops the start with one line, as main.ts does for the others.
+    process.stderr.write(`crisis-ledger: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const logger = new Logger('Shutdown');
   takeSignalsFromNest(app);

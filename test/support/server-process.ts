@@ -31,6 +31,34 @@ export function buildServer(): string {
   const main = join(out, 'main.js');
   if (existsSync(main)) return main;
   mkdirSync(CACHE, { recursive: true });
+  // One build at a time (specs run in parallel workers): the others wait for it, then use it.
+  const lock = `${out}.lock`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(main)) return main;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`Waited too long for the build in ${out}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!existsSync(main)) build(out);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return main;
+}
+
+function build(out: string): void {
+  const main = join(out, 'main.js');
   const building = `${out}.${process.pid}.tmp`;
   rmSync(building, { recursive: true, force: true });
   try {
@@ -55,7 +83,6 @@ export function buildServer(): string {
     const path = join(CACHE, name);
     if (path !== out && Date.now() - statSync(path).mtimeMs > 3600_000) rmSync(path, { recursive: true, force: true });
   }
-  return main;
 }
 
 /** A free TCP port on loopback (the server is then started on it). */
