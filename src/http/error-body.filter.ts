@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import {
-  FieldError, IdempotencyConflict, InvalidInput, NotCaughtUp, NotFound, RevisionConflict, RuleBroken, TooLarge,
+  FieldError, IdempotencyConflict, InvalidChain, InvalidInput, NotCaughtUp, NotFound, RevisionConflict, RuleBroken, TooLarge,
 } from '../core/errors';
 
 /** API.md's error body. */
@@ -31,6 +31,8 @@ export function errorBody(error: unknown): ErrorBody {
   }
   if (error instanceof IdempotencyConflict) return body(409, error.message, [{ field: 'id', message: error.message }]);
   if (error instanceof TooLarge) return body(413, error.message);
+  // A stream whose stored chain cannot go on (an event the ledger did not write sits at its head on KurrentDB).
+  if (error instanceof InvalidChain) return body(409, error.message, [{ field: 'stream', message: `${error.stream} revision ${error.revision}` }]);
   if (error instanceof NotCaughtUp) return body(503, error.message);
   // The disk under DATA_DIR is full (SQLite's SQLITE_FULL, or the system's ENOSPC): nothing of the request was stored.
   const code = (error as { code?: unknown })?.code;
@@ -72,7 +74,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const answer = errorBody(error);
-    if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // A 503 (not caught up, not ready) is expected now and then: one line, no stack.
+    if (answer.statusCode === 503) this.logger.warn(answer.message);
+    else if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return void response.end();
     response.status(answer.statusCode).json(answer);
   }
