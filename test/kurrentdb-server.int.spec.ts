@@ -1,3 +1,4 @@
+import { jsonEvent, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { main as verifyCli } from '../src/cli/verify';
 import { Projector } from '../src/core/projections/projector';
 import { migrate } from '../src/migration/migration';
@@ -97,6 +98,9 @@ describe('the server on KurrentDB (the protocol stand-in, not KurrentDB)', () =>
     // The same data directory (its projections folded from the embedded log), now pointed at KurrentDB.
     ledger = await startLedger({ dataDir, env: { KURRENTDB_URL: standIn.url } });
     try {
+      // The read models fold the new log from its start: read once they hold its head.
+      const head = (await ledger.call('GET', '/audit/heads')).json.position;
+      expect((await ledger.call('GET', `/incidents/${KZ}/timeline?minPosition=${head}`)).status).toBe(200);
       expect(await answers(ledger)).toEqual(before);
       expect((await ledger.call('GET', '/audit/verify')).json).toEqual({ ok: true, checked: verifiedBefore.checked, broken: [] });
       const heads = (await ledger.call('GET', '/audit/heads')).json;
@@ -126,6 +130,31 @@ describe('an event rewritten on the KurrentDB node (the protocol stand-in, not K
       expect(await verifyCli([standIn.url], (line) => lines.push(line))).toBe(1);
       expect(lines.join('\n')).toContain(`BROKEN stream incident-${incidentId} revision 1`);
     } finally {
+      await ledger.stop();
+      await standIn.close();
+      removeDir(dataDir);
+    }
+  });
+});
+
+describe('an event another application wrote into an incident\'s stream on KurrentDB (the protocol stand-in, not KurrentDB)', () => {
+  it('is passed over by reads, and the next append to that incident is a 409 naming the stream and revision, nothing stored', async () => {
+    const standIn = await startProtocolStandIn();
+    const dataDir = tempDataDir();
+    const ledger = await startLedger({ dataDir, env: { KURRENTDB_URL: standIn.url } });
+    const client = KurrentDBClient.connectionString(standIn.url);
+    try {
+      const { incidentId, sourceId } = await freshIncident(ledger);
+      expect((await ledger.call('POST', `/incidents/${incidentId}/events`, killed(sourceId, 5))).status).toBe(201);
+      await client.appendToStream(`incident-${incidentId}`, jsonEvent({ type: 'SomethingElse', data: { x: 1 } }));
+      const refused = await ledger.call('POST', `/incidents/${incidentId}/events`, killed(sourceId, 6));
+      expect(refused.status).toBe(409);
+      expect(refused.json.details).toEqual([{ field: 'stream', message: `incident-${incidentId} revision 1` }]);
+      const events = await ledger.call('GET', `/incidents/${incidentId}/events`);
+      expect(events.json.events).toHaveLength(1);
+      expect((await ledger.call('GET', '/health/ready')).status).toBe(200);
+    } finally {
+      await client.dispose();
       await ledger.stop();
       await standIn.close();
       removeDir(dataDir);
