@@ -35,6 +35,17 @@ function batchExpected(options: streamsPb.BatchAppendReq.Options): ExpectedState
   return { kind: 'any' };
 }
 
+/** Writes an expected state through a message's own four setters (each message spells them its own way). */
+function setExpected(
+  expected: ExpectedState,
+  set: { any(e: Empty): unknown; noStream(e: Empty): unknown; exists(e: Empty): unknown; revision(r: string): unknown },
+): void {
+  if (expected.kind === 'any') set.any(new Empty());
+  else if (expected.kind === 'no_stream') set.noStream(new Empty());
+  else if (expected.kind === 'stream_exists') set.exists(new Empty());
+  else set.revision(expected.revision.toString());
+}
+
 function appendResp(outcome: AppendOutcome, expected: ExpectedState): streamsPb.AppendResp {
   const resp = new streamsPb.AppendResp();
   if (outcome.ok) {
@@ -54,20 +65,9 @@ function appendResp(outcome: AppendOutcome, expected: ExpectedState): streamsPb.
   const wrong = new streamsPb.AppendResp.WrongExpectedVersion();
   if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new Empty());
   else wrong.setCurrentRevision(outcome.currentRevision.toString());
-  switch (expected.kind) {
-    case 'any':
-      wrong.setExpectedAny(new Empty());
-      break;
-    case 'no_stream':
-      wrong.setExpectedNoStream(new Empty());
-      break;
-    case 'stream_exists':
-      wrong.setExpectedStreamExists(new Empty());
-      break;
-    case 'revision':
-      wrong.setExpectedRevision(expected.revision.toString());
-      break;
-  }
+  setExpected(expected, {
+    any: (x) => wrong.setExpectedAny(x), noStream: (x) => wrong.setExpectedNoStream(x), exists: (x) => wrong.setExpectedStreamExists(x), revision: (x) => wrong.setExpectedRevision(x),
+  });
   resp.setWrongExpectedVersion(wrong);
   return resp;
 }
@@ -140,20 +140,9 @@ function batchResp(
   resp.setCorrelationId(correlationId);
   const stream = streamName(options.getStreamIdentifier());
   resp.setStreamIdentifier(streamIdentifier(stream));
-  switch (expected.kind) {
-    case 'any':
-      resp.setAny(new Empty());
-      break;
-    case 'no_stream':
-      resp.setNoStream(new Empty());
-      break;
-    case 'stream_exists':
-      resp.setStreamExists(new Empty());
-      break;
-    case 'revision':
-      resp.setStreamPosition(expected.revision.toString());
-      break;
-  }
+  setExpected(expected, {
+    any: (x) => resp.setAny(x), noStream: (x) => resp.setNoStream(x), exists: (x) => resp.setStreamExists(x), revision: (x) => resp.setStreamPosition(x),
+  });
   if (outcome.ok) {
     const success = new streamsPb.BatchAppendResp.Success();
     if (outcome.currentRevision === undefined) success.setNoStream(new Empty());
@@ -173,20 +162,9 @@ function batchResp(
   const wrong = new sharedPb.WrongExpectedVersion();
   if (outcome.currentRevision === undefined) wrong.setCurrentNoStream(new Empty());
   else wrong.setCurrentStreamRevision(outcome.currentRevision.toString());
-  switch (expected.kind) {
-    case 'any':
-      wrong.setExpectedAny(new Empty());
-      break;
-    case 'no_stream':
-      wrong.setExpectedNoStream(new Empty());
-      break;
-    case 'stream_exists':
-      wrong.setExpectedStreamExists(new Empty());
-      break;
-    case 'revision':
-      wrong.setExpectedStreamPosition(expected.revision.toString());
-      break;
-  }
+  setExpected(expected, {
+    any: (x) => wrong.setExpectedAny(x), noStream: (x) => wrong.setExpectedNoStream(x), exists: (x) => wrong.setExpectedStreamExists(x), revision: (x) => wrong.setExpectedStreamPosition(x),
+  });
   const details = new Any();
   details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion');
   const error = new statusPb.Status();
