@@ -9,6 +9,8 @@ module.exports = {
   // Two workers on the 2-core machines: many specs wait on child processes, sockets and the disk (about
   // 5.5 minutes for the whole suite instead of 9.5 with jest's default of one worker there).
   maxWorkers: 2,
+  // A time limit guards against a hang, not a speed: the machines are shared and noisy.
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{src,test}/**/*.unit.spec.ts'] },
