@@ -11,7 +11,7 @@ import {
 } from '../event-store';
 import { checkImportedAppend } from '../imported-append';
 import { Position, START } from '../position';
-import { proposedEvent, recordedOf, serverPosition, serverPositionOf } from './kurrentdb-records';
+import { indexEntryOf, proposedEvent, recordedOf, serverPosition, serverPositionOf } from './kurrentdb-records';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
 import { emptyStream, StreamIndex, StreamState } from './stream-index';
 
@@ -193,7 +193,7 @@ export class KurrentDbEventStore implements EventStore {
     for (;;) {
       const raw = await this.readRaw(stream, state.revision, 4096);
       const page = raw.map((resolved) => {
-        const e = recordedOf(resolved);
+        const e = indexEntryOf(resolved);
         if (!e) throw new InvalidChain(stream, Number(resolved.event?.revision ?? -1), 'holds an event the ledger did not write (no ledger metadata): no append can follow it');
         return e;
       });

@@ -46,6 +46,19 @@ export function positionOf(commit: bigint): Position {
 export const serverPosition = (after: Position): ServerPosition | typeof SERVER_START =>
   after === START ? SERVER_START : { commit: BigInt(after), prepare: BigInt(after) };
 
+/**
+ * What deciding appends needs of a stored event (its ledger id, revision and hash), without
+ * canonicalising its body; null for anything the ledger did not write.
+ */
+export function indexEntryOf(resolved: ResolvedEvent): { id: string; revision: number; hash: string } | null {
+  const e = resolved.event;
+  if (!e || !e.isJson || typeof e.data !== 'object' || e.data === null) return null;
+  const metadata = e.metadata as Partial<LedgerMetadata> | undefined;
+  const id = (e.data as { id?: unknown }).id;
+  if (!metadata?.append || typeof metadata.hash !== 'string' || typeof id !== 'string') return null;
+  return { id, revision: Number(e.revision), hash: metadata.hash };
+}
+
 /** A KurrentDB event read back, as the port's RecordedEvent; null for anything the ledger did not write. */
 export function recordedOf(resolved: ResolvedEvent): RecordedEvent | null {
   const e = resolved.event;
