@@ -63,6 +63,23 @@ const arriving = {
 };
 const injured = casualties(WIRE, 'Between 30 and 40 people were injured', 'injured', 'civilians', { low: 30, best: 35, high: 40, qualifier: 'approximately' }, '2024-03-05', '2024-03-06T08:00:00Z');
 
+/** A desktop-sized page that fails fast and reports the page's own errors. */
+async function openPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(5_000);
+  page.on('pageerror', (error) => console.error('dashboard page error:', error.message));
+  return page;
+}
+
+/** Closes the browser and the ledger a describe started, and removes the ledger's data. */
+async function closeAll(browser: Browser | undefined, ledger: RunningLedger | undefined): Promise<void> {
+  await browser?.close();
+  if (ledger) {
+    await ledger.stop();
+    removeDir(ledger.dataDir);
+  }
+}
+
 describe('reference dashboard (headless Chromium)', () => {
   let ledger: RunningLedger;
   let browser: Browser;
@@ -91,18 +108,10 @@ describe('reference dashboard (headless Chromium)', () => {
     for (const r of registered) expect(r.status).toBe(201);
     const appended = await ledger.call('POST', `/incidents/${INCIDENT}/events`, { events: [killedCivilians, killedProtesters, arriving, retraction] });
     expect(appended.status).toBe(201);
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => console.error('dashboard page error:', error.message));
+    page = await openPage(browser);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (ledger) {
-      await ledger.stop();
-      removeDir(ledger.dataDir);
-    }
-  });
+  afterAll(() => closeAll(browser, ledger));
 
   it('serves the page at / with revalidation headers, and leaves the API routes as they were', async () => {
     const res = await fetch(`${ledger.url}/`);
@@ -210,18 +219,10 @@ describe('reference dashboard on a server with API keys (headless Chromium)', ()
       ledger.call('POST', '/incidents', { id: incident, title: 'Dock strike, keyed', timeZone: 'UTC' }, admin),
     ])) expect(r.status).toBe(201);
     expect((await ledger.call('POST', `/incidents/${incident}/events`, { events: [killedCivilians, killedProtesters, arriving, retraction] }, admin)).status).toBe(201);
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => console.error('dashboard page error:', error.message));
+    page = await openPage(browser);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (ledger) {
-      await ledger.stop();
-      removeDir(ledger.dataDir);
-    }
-  });
+  afterAll(() => closeAll(browser, ledger));
 
   it('serves its files without a key, asks for a key on the first 401, and refuses a wrong one', async () => {
     expect((await fetch(`${ledger.url}/`)).status).toBe(200);
